@@ -1,0 +1,71 @@
+#pragma once
+// BreathSoundFrontEnd: turns breath sounds (stethoscope or microphone audio) into a
+// respiration-like waveform with ONE cycle per breath, so the same peak/trough detector
+// that reads a chest belt can read a microphone.
+//
+// Why this design: both inhalation and exhalation make noise, so a band-energy envelope
+// has two bursts per breath and a naive detector doubles the rate. The stage therefore
+// (1) measures log band energy in the breath-sound band (above heart sounds, below
+// hiss), against an adaptive noise floor; (2) segments the envelope into sound bursts;
+// (3) decides from the envelope's own periodicity whether bursts come in inhale/exhale
+// pairs or one per breath, and which member of a pair is the inhalation (loudness,
+// duration, spectral tilt and the pause that follows); (4) integrates the signed burst
+// energy, like flow into volume, so the output rises while inhaling and falls while
+// exhaling. The periodicity estimate is exposed as a rate hint for the analyzer.
+//
+// Causal and streaming; all memory is allocated in the constructor; process() never
+// allocates, locks or throws. Works at any input rate from 2 kHz to 48 kHz.
+
+#include <cstddef>
+#include <memory>
+#include <span>
+
+#include "dsp/types.hpp"
+
+namespace respira::dsp {
+
+struct BreathSoundConfig {
+  double input_rate_hz = 48000.0;
+  double output_rate_hz = 25.0;  // rate of the respiration-like waveform
+  double min_rate_bpm = 3.0;
+  double max_rate_bpm = 40.0;
+  double band_low_hz = 150.0;    // heart sounds live below this
+  double band_high_hz = 1500.0;  // clipped to 0.45 x input rate
+};
+
+class BreathSoundFrontEnd {
+ public:
+  explicit BreathSoundFrontEnd(const BreathSoundConfig& config);
+  ~BreathSoundFrontEnd();
+  BreathSoundFrontEnd(BreathSoundFrontEnd&&) noexcept;
+  BreathSoundFrontEnd& operator=(BreathSoundFrontEnd&&) noexcept;
+
+  // Writes the respiration-like signal (rises while inhaling, falls while exhaling,
+  // roughly -1..1) produced by this block into out and returns how many samples were
+  // written. out must hold at least max_output_for(audio.size()) samples.
+  std::size_t process(std::span<const float> audio, std::span<float> out) noexcept;
+
+  std::size_t max_output_for(std::size_t input_samples) const noexcept;
+  double output_rate_hz() const noexcept;
+
+  // Breath rate from the periodicity of the sound envelope (bpm), NaN until known.
+  // Already resolved for inhale/exhale pairing, so it is a breath rate, not a burst rate.
+  double rate_hint_bpm() const noexcept;
+  // 0..1: how clearly breath sounds stand above the noise floor and repeat.
+  double signal_quality() const noexcept;
+  // Phase of the sound currently heard: inhale, exhale, pause, or unknown while learning.
+  BreathPhase phase() const noexcept;
+  // Typical delay between a breath sound and its trace in the output, in seconds.
+  double delay_s() const noexcept;
+
+  // Forget the signal history (after a gap in the input); keeps the configuration.
+  void reset() noexcept;
+
+  const BreathSoundConfig& config() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace respira::dsp
