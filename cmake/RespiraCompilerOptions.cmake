@@ -1,0 +1,14 @@
+# Warnings and sanitizers shared by every Respira target (via respira_options).
+add_library(respira_options INTERFACE)
+target_compile_options(respira_options INTERFACE -Wall -Wextra -Wpedantic)
+if(RESPIRA_WARNINGS_AS_ERRORS)
+  target_compile_options(respira_options INTERFACE -Werror)
+endif()
+if(RESPIRA_SANITIZE)
+  target_compile_options(respira_options INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(respira_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Where the running program finds shaders and assets when not installed.
+set(RESPIRA_SOURCE_DATA_DIR "${PROJECT_SOURCE_DIR}")
