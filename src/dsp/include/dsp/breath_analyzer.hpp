@@ -20,6 +20,9 @@ struct AnalyzerConfig {
   double min_rate_bpm = 3.0;
   double max_rate_bpm = 40.0;
   double waveform_rate_hz = 25.0;  // rate of the decimated waveform handed to consumers
+  // Output buffers are sized for blocks up to this long; longer blocks are processed in
+  // full, but outputs beyond the buffers are dropped and counted (dropped_outputs()).
+  std::size_t max_block_samples = 65536;
 };
 
 struct AnalyzerOutput {
@@ -43,6 +46,9 @@ class BreathAnalyzer {
   // Marks a gap in the input (device dropout): the detector restarts cleanly while
   // keeping its rate history, so no breath is invented across the gap.
   void mark_gap(double gap_seconds) noexcept;
+
+  // Events and waveform samples lost because a block exceeded max_block_samples.
+  std::size_t dropped_outputs() const noexcept;
 
  private:
   struct Impl;

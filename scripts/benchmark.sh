@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Accuracy benchmark: runs `respira analyze` over every BIDMC record and RRuJO file and
+# scores the outputs with the shared scoring rule (../shared/tools/score_breaths.py).
+# Prints one table per dataset and the means, as reported in the README.
+#
+#   scripts/benchmark.sh [path/to/respira] [path/to/shared]
+# Speed and memory figures come from build/bench/bench_dsp.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+respira=${1:-$here/build/respira}
+shared=${2:-$here/../shared}
+score=$shared/tools/score_breaths.py
+[[ -x $respira ]] || { echo "benchmark: $respira is not an executable (build first)" >&2; exit 1; }
+[[ -f $score ]] || { echo "benchmark: $score not found (pass the shared folder)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$respira" "$shared" "$score" "$work" <<'PY'
+import json, math, statistics, subprocess, sys, pathlib
+respira, shared, score, work = sys.argv[1:5]
+shared, work = pathlib.Path(shared), pathlib.Path(work)
+
+def run(*args):
+    return subprocess.run([str(a) for a in args], check=True, capture_output=True, text=True).stdout
+
+def scored(*args):
+    return json.loads(run(sys.executable, score, *args))
+
+def analyze(inp, name, *extra):
+    ev, rt = work / f'{name}_events.csv', work / f'{name}_rates.csv'
+    run(respira, 'analyze', inp, '--events-csv', ev, '--rates-csv', rt, *extra)
+    return ev, rt
+
+def latencies(ev, kind):
+    import csv
+    with open(ev) as f:
+        return [float(r['emitted_s']) - float(r['time_s']) for r in csv.DictReader(f) if r['type'] == kind]
+
+rows = []
+for sig in sorted((shared / 'data/bidmc').glob('bidmc_*_Signals.csv')):
+    rec = sig.name.split('_')[1]
+    ref = f"{sig.parent}/bidmc_{rec}_Breaths.csv:0"
+    ev, rt = analyze(sig, f'bidmc_{rec}')
+    with open(sig) as f:
+        duration = (sum(1 for _ in f) - 2) / 125.0
+    e = scored('events', '--ref', ref, '--ref-fs', '125', '--det', ev, '--type', 'exhale')
+    r = scored('rates', '--ref', ref, '--ref-fs', '125', '--rates', rt, '--duration', f'{duration:.3f}')
+    lat = latencies(ev, 'exhale')
+    rows.append((rec, e['f1'], e['precision'], e['recall'], r['mae'], r['within1'], r['missing'],
+                 statistics.median(lat) if lat else math.nan))
+
+print('BIDMC (annotator 1, exhale onsets; +/-0.5 s matching; causal rate vs 32 s reference)')
+print(f"{'record':>6} {'F1':>6} {'prec':>6} {'recall':>6} {'MAE':>6} {'<=1bpm':>7} {'miss':>5} {'lat_ms':>7}")
+for rec, f1, p, rc, mae, w1, miss, lat in rows:
+    print(f"{rec:>6} {f1:6.3f} {p:6.3f} {rc:6.3f} {mae:6.3f} {100*w1:6.1f}% {miss:5d} {1000*lat:7.0f}")
+mean = lambda i: statistics.fmean(r[i] for r in rows)
+all_lat = statistics.median(r[7] for r in rows)
+print(f"{'mean':>6} {mean(1):6.3f} {mean(2):6.3f} {mean(3):6.3f} {mean(4):6.3f} {100*mean(5):6.1f}% {sum(r[6] for r in rows):5d} {1000*all_lat:7.0f}")
+print(f"median F1 {statistics.median(r[1] for r in rows):.3f}; latency column: median per record, mean row: median of those")
+
+paced = []
+for wav in sorted((shared / 'data/rrujo').glob('*/*/*.wav')):
+    target = wav.parent.name
+    name = f'rrujo_{wav.parent.parent.name}_{target}_{wav.stem}'
+    try:
+        ev, rt = analyze(wav, name)
+        p = scored('paced', '--rates', rt, '--target', target)
+    except subprocess.CalledProcessError as err:
+        p = dict(median_bpm=math.nan, target_bpm=float(target), abs_error=math.nan)
+        print(f'{name}: failed: {err.stderr.strip()}', file=sys.stderr)
+    paced.append((name, p['median_bpm'], p['target_bpm'], p['abs_error']))
+if paced:
+    print()
+    print('RRuJO breath sounds (median rate after 30 s vs paced rate)')
+    print(f"{'file':<44} {'median':>7} {'paced':>6} {'|err|':>6}")
+    for name, med, tgt, err in paced:
+        print(f"{name:<44} {med:7.2f} {tgt:6.1f} {err:6.2f}")
+    errs = [p[3] if not math.isnan(p[3]) else math.inf for p in paced]
+    fin = [e for e in errs if math.isfinite(e)]
+    print(f"mean |median - paced| {statistics.fmean(fin) if fin else math.nan:.2f} bpm over {len(fin)}/{len(errs)} files; "
+          f"within 1 bpm {100*sum(e <= 1 for e in errs)/len(errs):.1f}%")
+PY

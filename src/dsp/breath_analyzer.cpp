@@ -1,0 +1,270 @@
+// BreathAnalyzer glue: decimate -> smooth -> detect extrema -> rhythm, quality, phase.
+// Audio first goes through the breath-sound front end, whose respiration-like output
+// takes the same path as a belt signal.
+
+#include "dsp/breath_analyzer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "dsp/biquad.hpp"
+#include "dsp/decimator.hpp"
+#include "dsp/extremum_detector.hpp"
+#include "dsp/rhythm_tracker.hpp"
+#ifdef RESPIRA_HAVE_BREATH_SOUND
+#include "dsp/breath_sound.hpp"
+#endif
+
+namespace respira::dsp {
+namespace {
+
+constexpr double kWorkingRateHz = 25.0;
+
+double working_rate(const AnalyzerConfig& c) {
+#ifdef RESPIRA_HAVE_BREATH_SOUND
+  if (c.kind == SignalKind::audio) return kWorkingRateHz;
+#endif
+  return Decimator({c.sample_rate_hz, kWorkingRateHz}).output_rate_hz();
+}
+
+// Smoothing just above the fastest breathing rate: keeps its shape and removes
+// heartbeat ripple and sensor noise.
+Biquad::Config smoothing(const AnalyzerConfig& c) {
+  return {Biquad::Kind::low_pass, working_rate(c), 1.5 * c.max_rate_bpm / 60.0};
+}
+
+}  // namespace
+
+struct BreathAnalyzer::Impl {
+  explicit Impl(const AnalyzerConfig& c)
+      : config(c),
+        rate_hz(working_rate(c)),
+        decimator({c.sample_rate_hz, kWorkingRateHz}),
+        smoother(smoothing(c)),
+        detector({rate_hz, c.min_rate_bpm, c.max_rate_bpm}),
+        rhythm({c.min_rate_bpm, c.max_rate_bpm}),
+        baseline_alpha(1.0 - std::exp(-1.0 / (6.0 * rate_hz))),
+        slope_alpha(1.0 - std::exp(-1.0 / (0.3 * rate_hz))) {
+    const double block_s = static_cast<double>(c.max_block_samples) / c.sample_rate_hz;
+    // Same-kind extrema are at least 0.9 x 60 / max_rate apart.
+    const double per_kind = block_s / (0.9 * 60.0 / c.max_rate_bpm) + 2.0;
+    events.reserve(static_cast<std::size_t>(2.0 * per_kind) + 4);
+    waveform.reserve(static_cast<std::size_t>(block_s * c.waveform_rate_hz) + 4);
+#ifdef RESPIRA_HAVE_BREATH_SOUND
+    if (c.kind == SignalKind::audio) {
+      sound.emplace(BreathSoundConfig{c.sample_rate_hz, kWorkingRateHz, c.min_rate_bpm,
+                                      c.max_rate_bpm});
+      sound_out.resize(sound->max_output_for(c.max_block_samples) + 4);
+    }
+#endif
+  }
+
+  void process(std::span<const float> block) noexcept;
+  void process_belt(std::span<const float> block) noexcept;
+  void process_audio(std::span<const float> block) noexcept;
+  // One smoothed-rate sample: sample_s is its input time, now_s the input time at which
+  // it became available.
+  void analyse(float x, double sample_s, double now_s) noexcept;
+  void update_phase(double y, double now_s) noexcept;
+  void emit_waveform(double value, double now_s) noexcept;
+  void finish_block(double now_s) noexcept;
+
+  AnalyzerConfig config;
+  double rate_hz;
+  Decimator decimator;
+  Biquad smoother;
+  ExtremumDetector detector;
+  RhythmTracker rhythm;
+#ifdef RESPIRA_HAVE_BREATH_SOUND
+  std::optional<BreathSoundFrontEnd> sound;
+#endif
+  std::vector<float> sound_out;
+  std::vector<BreathEvent> events;
+  std::vector<float> waveform;
+  std::size_t dropped = 0;
+  BreathState state;
+
+  std::uint64_t input_samples = 0;  // since the last gap
+  std::uint64_t working_samples = 0;
+  double time_offset_s = 0.0;       // input time of sample 0 after the last gap
+  bool primed = false;
+  double previous_y = 0.0;
+  double baseline = 0.0;
+  double baseline_alpha;
+  double slope = 0.0;
+  double slope_alpha;
+  double stalled_since_s = kNoValue;
+  double next_waveform_s = 0.0;
+  double phase_start_s = 0.0;
+  BreathPhase phase = BreathPhase::unknown;
+};
+
+void BreathAnalyzer::Impl::process(std::span<const float> block) noexcept {
+  events.clear();
+  waveform.clear();
+#ifdef RESPIRA_HAVE_BREATH_SOUND
+  if (sound) {
+    process_audio(block);
+    return;
+  }
+#endif
+  if (config.kind == SignalKind::audio) {
+    // No breath-sound front end in this build: time advances, nothing is detected.
+    input_samples += block.size();
+    finish_block(time_offset_s + input_samples / config.sample_rate_hz);
+    return;
+  }
+  process_belt(block);
+}
+
+void BreathAnalyzer::Impl::process_belt(std::span<const float> block) noexcept {
+  const double fs = config.sample_rate_hz;
+  for (const float x : block) {
+    ++input_samples;
+    float decimated;
+    if (!std::isfinite(x) || !decimator.push(x, decimated)) continue;
+    const double now_s = time_offset_s + (input_samples - 1) / fs;
+    analyse(decimated, now_s - decimator.delay_s(), now_s);
+  }
+  finish_block(time_offset_s + input_samples / fs);
+}
+
+#ifdef RESPIRA_HAVE_BREATH_SOUND
+void BreathAnalyzer::Impl::process_audio(std::span<const float> block) noexcept {
+  const std::size_t chunk = config.max_block_samples;
+  for (std::size_t start = 0; start < block.size(); start += chunk) {
+    const auto part = block.subspan(start, std::min(chunk, block.size() - start));
+    const std::size_t n = sound->process(part, sound_out);
+    input_samples += part.size();
+    const double end_s = time_offset_s + input_samples / config.sample_rate_hz;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double sample_s = time_offset_s + working_samples / rate_hz;
+      analyse(sound_out[i], sample_s - sound->delay_s(), std::min(end_s, sample_s));
+    }
+  }
+  finish_block(time_offset_s + input_samples / config.sample_rate_hz);
+}
+#else
+void BreathAnalyzer::Impl::process_audio(std::span<const float>) noexcept {}
+#endif
+
+void BreathAnalyzer::Impl::analyse(float x, double sample_s, double now_s) noexcept {
+  ++working_samples;
+  if (!primed) {
+    smoother.reset(x);
+    baseline = x;
+    previous_y = x;
+    primed = true;
+  }
+  const double y = smoother.process(x);
+  Extremum extremum;
+  if (detector.push(sample_s - smoother.group_delay_s(), y, extremum)) {
+    rhythm.on_extremum(extremum);
+    const double typical = detector.typical_excursion();
+    const BreathEvent event{extremum.time_s,
+                            extremum.is_peak ? BreathEventType::exhale : BreathEventType::inhale,
+                            now_s, typical > 0 ? extremum.excursion / typical : 1.0};
+    if (events.size() < events.capacity()) {
+      events.push_back(event);
+    } else {
+      ++dropped;
+    }
+    phase = extremum.is_peak ? BreathPhase::exhale : BreathPhase::inhale;
+    phase_start_s = extremum.time_s;
+  }
+  update_phase(y, now_s);
+  baseline += baseline_alpha * (y - baseline);
+  const double half_swing = 0.5 * detector.typical_excursion();
+  const double normalised = half_swing > 0 ? (y - baseline) / half_swing : 0.0;
+  emit_waveform(std::clamp(normalised, -1.5, 1.5), now_s);
+}
+
+void BreathAnalyzer::Impl::update_phase(double y, double now_s) noexcept {
+  slope += slope_alpha * ((y - previous_y) * rate_hz - slope);
+  previous_y = y;
+  const double interval = detector.typical_interval_s();
+  const double typical_slope =
+      std::isnan(interval) ? 0.0 : detector.typical_excursion() / (0.5 * interval);
+  // A pause: the trace has barely moved for half a second (breath hold, end-expiratory
+  // rest, apnoea).
+  if (typical_slope > 0 && std::abs(slope) < 0.1 * typical_slope) {
+    if (std::isnan(stalled_since_s)) stalled_since_s = now_s;
+  } else {
+    stalled_since_s = kNoValue;
+  }
+  state.waveform = y;
+}
+
+void BreathAnalyzer::Impl::emit_waveform(double value, double now_s) noexcept {
+  state.waveform = value;
+  while (next_waveform_s <= now_s) {
+    if (waveform.size() < waveform.capacity()) {
+      waveform.push_back(static_cast<float>(value));
+    } else {
+      ++dropped;
+    }
+    next_waveform_s += 1.0 / config.waveform_rate_hz;
+  }
+}
+
+void BreathAnalyzer::Impl::finish_block(double now_s) noexcept {
+  rhythm.update(now_s);
+  rhythm.fill(state);
+  state.time_s = now_s;
+  const bool stalled = !std::isnan(stalled_since_s) && now_s - stalled_since_s >= 0.5;
+  if (rhythm.in_apnea() || stalled) {
+    if (state.phase != BreathPhase::pause) phase_start_s = now_s;
+    state.phase = BreathPhase::pause;
+    state.phase_progress = 0.0;
+  } else {
+    state.phase = phase;
+    const double expected = phase == BreathPhase::inhale ? rhythm.typical_inhale_s()
+                                                         : rhythm.typical_exhale_s();
+    state.phase_progress =
+        std::isnan(expected) || expected <= 0
+            ? 0.0
+            : std::clamp((now_s - phase_start_s) / expected, 0.0, 1.0);
+  }
+  // Quality: a breath recently (within 1.5 typical intervals) and a steady rhythm.
+  const double interval = detector.typical_interval_s();
+  const double since = now_s - rhythm.last_event_s();
+  double presence = 0.0;
+  if (!std::isnan(interval) && !std::isnan(since))
+    presence = std::clamp(2.5 - since / interval, 0.0, 1.0);
+  const double steadiness = std::isnan(state.regularity) ? 0.5 : 0.5 + 0.5 * state.regularity;
+  state.signal_quality = presence * steadiness;
+}
+
+BreathAnalyzer::BreathAnalyzer(const AnalyzerConfig& config)
+    : impl_(std::make_unique<Impl>(config)) {}
+BreathAnalyzer::~BreathAnalyzer() = default;
+BreathAnalyzer::BreathAnalyzer(BreathAnalyzer&&) noexcept = default;
+BreathAnalyzer& BreathAnalyzer::operator=(BreathAnalyzer&&) noexcept = default;
+
+AnalyzerOutput BreathAnalyzer::process(std::span<const float> block) noexcept {
+  impl_->process(block);
+  return {impl_->events, impl_->waveform};
+}
+
+const BreathState& BreathAnalyzer::state() const noexcept { return impl_->state; }
+const AnalyzerConfig& BreathAnalyzer::config() const noexcept { return impl_->config; }
+std::size_t BreathAnalyzer::dropped_outputs() const noexcept { return impl_->dropped; }
+
+void BreathAnalyzer::mark_gap(double gap_seconds) noexcept {
+  Impl& m = *impl_;
+  m.time_offset_s += m.input_samples / m.config.sample_rate_hz + std::max(0.0, gap_seconds);
+  m.input_samples = 0;
+  m.working_samples = 0;
+  m.decimator.reset();
+  m.detector.restart();
+  m.rhythm.on_gap();
+  m.primed = false;
+#ifdef RESPIRA_HAVE_BREATH_SOUND
+  if (m.sound) m.sound->reset();
+#endif
+}
+
+}  // namespace respira::dsp

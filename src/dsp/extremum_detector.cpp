@@ -1,0 +1,109 @@
+#include "dsp/extremum_detector.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace respira::dsp {
+
+ExtremumDetector::ExtremumDetector(const Config& config) noexcept
+    : config_(config),
+      env_alpha_(1.0 - std::exp(-1.0 / (config.amplitude_time_constant_s * config.sample_rate_hz))),
+      typical_interval_s_(std::numeric_limits<double>::quiet_NaN()) {}
+
+double ExtremumDetector::typical_excursion() const noexcept {
+  // Peak-to-peak of a sine is pi x its mean absolute deviation; the envelope follows
+  // amplitude drops that the breath history would only learn from breaths it misses.
+  const double envelope = env_weight_ > 0 ? std::numbers::pi * env_dev_ / env_weight_ : 0.0;
+  if (excursions_.size() < 2) return envelope;
+  return std::min(median_excursion_, 2.0 * envelope);
+}
+
+double ExtremumDetector::typical_interval_s() const noexcept { return typical_interval_s_; }
+
+void ExtremumDetector::restart() noexcept {
+  have_candidate_ = false;
+  seeking_peak_ = true;
+}
+
+bool ExtremumDetector::accept(double time_s, double excursion) const noexcept {
+  const double typical = typical_excursion();
+  if (excursion < config_.min_excursion_fraction * typical) return false;
+  const double shortest = 0.9 * 60.0 / config_.max_rate_bpm;
+  const double gap = std::isnan(typical_interval_s_)
+                         ? shortest
+                         : std::max(shortest, config_.min_gap_fraction * typical_interval_s_);
+  const double previous = seeking_peak_ ? last_peak_s_ : last_trough_s_;
+  return time_s - previous >= gap;
+}
+
+void ExtremumDetector::confirm(Extremum& out) noexcept {
+  out.time_s = candidate_time_s_;
+  out.value = candidate_value_;
+  out.excursion = std::abs(candidate_value_ - reference_value_);
+  out.is_peak = seeking_peak_;
+  excursions_.push(out.excursion);
+  median_excursion_ = excursions_.median();
+  if (seeking_peak_) {
+    if (last_peak_s_ > -1e299) {
+      const double interval = out.time_s - last_peak_s_;
+      if (interval <= 60.0 / config_.min_rate_bpm * 1.5) {
+        intervals_.push(interval);
+        typical_interval_s_ = intervals_.median();
+      }
+    }
+    last_peak_s_ = out.time_s;
+  } else {
+    last_trough_s_ = out.time_s;
+  }
+  // The next extremum is searched from the deepest point seen since this one.
+  reference_value_ = candidate_value_;
+  candidate_value_ = since_value_;
+  candidate_time_s_ = since_time_s_;
+  seeking_peak_ = !seeking_peak_;
+}
+
+bool ExtremumDetector::push(double time_s, double x, Extremum& out) noexcept {
+  // Start-up amplitude estimate: bias-corrected running mean absolute deviation.
+  if (started_s_ < 0) {
+    started_s_ = time_s;
+    env_mean_ = x;
+  }
+  env_weight_ += env_alpha_ * (1.0 - env_weight_);
+  env_mean_ += env_alpha_ * (x - env_mean_);
+  env_dev_ += env_alpha_ * (std::abs(x - env_mean_) - env_dev_);
+
+  if (!have_candidate_) {
+    candidate_value_ = reference_value_ = since_value_ = x;
+    candidate_time_s_ = since_time_s_ = time_s;
+    have_candidate_ = true;
+    return false;
+  }
+
+  const double sign = seeking_peak_ ? 1.0 : -1.0;
+  // The trace went beyond the opposite extremum: that one was not the real turn.
+  if (sign * (x - reference_value_) < 0.0) {
+    reference_value_ = candidate_value_ = since_value_ = x;
+    candidate_time_s_ = since_time_s_ = time_s;
+    return false;
+  }
+  if (sign * (x - candidate_value_) > 0.0) {
+    candidate_value_ = since_value_ = x;
+    candidate_time_s_ = since_time_s_ = time_s;
+    return false;
+  }
+  if (sign * (x - since_value_) < 0.0) {
+    since_value_ = x;
+    since_time_s_ = time_s;
+  }
+  const double typical = typical_excursion();
+  const double retreat = sign * (candidate_value_ - x);
+  if (time_s - started_s_ < config_.warm_up_s || retreat < config_.confirm_fraction * typical)
+    return false;
+  if (!accept(candidate_time_s_, std::abs(candidate_value_ - reference_value_))) return false;
+  confirm(out);
+  return true;
+}
+
+}  // namespace respira::dsp

@@ -1,0 +1,80 @@
+#pragma once
+// ExtremumDetector: finds the peaks (end of inhalation) and troughs (end of exhalation)
+// of a smoothed respiration trace, causally, with hysteresis scaled to the breathing
+// itself.
+//
+// Why this design: fixed band-pass filters and fixed thresholds fail on real belts
+// (amplitude changes tenfold, the baseline wanders, 4.5 breaths/min is a legitimate
+// rate). Instead, an extremum is the running maximum (or minimum) since the opposite
+// extremum, confirmed as soon as the trace has retreated from it by a small fraction
+// of the *typical breath excursion* (the median of recent peak-to-trough swings), and
+// only if it stands far enough from that opposite extremum and far enough in time
+// from the previous extremum of the same kind (a fraction of the typical interval).
+// The event is time-stamped at the extremum itself and emitted at confirmation, so
+// the latency is the confirmation delay only. Everything is relative, so polarity
+// does not matter for timing and amplitude changes are followed within a few breaths.
+
+#include <cstddef>
+
+#include "dsp/running_stats.hpp"
+
+namespace respira::dsp {
+
+struct Extremum {
+  double time_s = 0.0;     // time of the extremum (input time)
+  double value = 0.0;
+  double excursion = 0.0;  // distance from the previous opposite extremum
+  bool is_peak = false;
+};
+
+class ExtremumDetector {
+ public:
+  struct Config {
+    double sample_rate_hz = 25.0;
+    double min_rate_bpm = 3.0;
+    double max_rate_bpm = 40.0;
+    double confirm_fraction = 0.08;  // retreat needed to confirm, x typical excursion
+    double min_excursion_fraction = 0.3;  // swing needed from the opposite extremum
+    double min_gap_fraction = 0.4;   // x typical interval between same-kind extrema
+    double amplitude_time_constant_s = 12.0;  // start-up amplitude estimate
+    double warm_up_s = 1.0;          // no events before this much signal has been seen
+  };
+
+  explicit ExtremumDetector(const Config& config) noexcept;
+
+  // Feeds one sample taken at input time time_s. Returns true and fills `out` when an
+  // extremum is confirmed by this sample.
+  bool push(double time_s, double x, Extremum& out) noexcept;
+
+  // Forgets the extremum being tracked (after a gap) but keeps the learned amplitude
+  // and interval, so detection resumes at once.
+  void restart() noexcept;
+
+  double typical_excursion() const noexcept;
+  double typical_interval_s() const noexcept;  // NaN until two peaks were seen
+  bool seeking_peak() const noexcept { return seeking_peak_; }
+  // The extremum currently being tracked (not yet confirmed).
+  double candidate_value() const noexcept { return candidate_value_; }
+  double candidate_time_s() const noexcept { return candidate_time_s_; }
+
+ private:
+  bool accept(double time_s, double excursion) const noexcept;
+  void confirm(Extremum& out) noexcept;
+
+  Config config_;
+  double env_alpha_;
+  double env_mean_ = 0.0, env_dev_ = 0.0, env_weight_ = 0.0;
+  double started_s_ = -1.0;
+  bool seeking_peak_ = true;
+  double candidate_value_ = 0.0, candidate_time_s_ = 0.0;
+  double reference_value_ = 0.0;  // the opposite extremum the swing is measured from
+  double since_value_ = 0.0, since_time_s_ = 0.0;  // opposite-most point after the candidate
+  bool have_candidate_ = false;
+  double last_peak_s_ = -1e300, last_trough_s_ = -1e300;
+  Ring<8> excursions_;
+  Ring<8> intervals_;
+  double median_excursion_ = 0.0;
+  double typical_interval_s_;
+};
+
+}  // namespace respira::dsp
