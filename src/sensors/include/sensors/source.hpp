@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "dsp/types.hpp"
+#include "sensors/heart_metrics.hpp"
 
 namespace respira::sensors {
 
@@ -65,6 +67,8 @@ class Source {
   virtual ReadResult read(std::span<float> out) = 0;
   // Input time (seconds since start) of the next sample read() will return.
   virtual double stream_time_s() const = 0;
+  // Heart figures for heart-rate sources (ble:); others have none. Consumer thread.
+  virtual std::optional<HeartMetrics> heart() const { return std::nullopt; }
 };
 
 // Makes a source from a spec string: mic[:DEVICE], serial:/dev/PATH[@BAUD],
