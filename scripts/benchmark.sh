@@ -4,6 +4,7 @@
 # Prints one table per dataset and the means, as reported in the README.
 #
 #   scripts/benchmark.sh [path/to/respira] [path/to/shared]
+#   BENCH_SETS=bidmc scripts/benchmark.sh ...   (one dataset only: bidmc or rrujo)
 # Speed and memory figures come from build/bench/bench_dsp.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,8 +37,10 @@ def latencies(ev, kind):
     with open(ev) as f:
         return [float(r['emitted_s']) - float(r['time_s']) for r in csv.DictReader(f) if r['type'] == kind]
 
+import os
+sets = os.environ.get('BENCH_SETS', 'bidmc,rrujo').split(',')
 rows = []
-for sig in sorted((shared / 'data/bidmc').glob('bidmc_*_Signals.csv')):
+for sig in sorted((shared / 'data/bidmc').glob('bidmc_*_Signals.csv')) if 'bidmc' in sets else []:
     rec = sig.name.split('_')[1]
     ref = f"{sig.parent}/bidmc_{rec}_Breaths.csv:0"
     ev, rt = analyze(sig, f'bidmc_{rec}')
@@ -49,17 +52,18 @@ for sig in sorted((shared / 'data/bidmc').glob('bidmc_*_Signals.csv')):
     rows.append((rec, e['f1'], e['precision'], e['recall'], r['mae'], r['within1'], r['missing'],
                  statistics.median(lat) if lat else math.nan))
 
-print('BIDMC (annotator 1, exhale onsets; +/-0.5 s matching; causal rate vs 32 s reference)')
-print(f"{'record':>6} {'F1':>6} {'prec':>6} {'recall':>6} {'MAE':>6} {'<=1bpm':>7} {'miss':>5} {'lat_ms':>7}")
-for rec, f1, p, rc, mae, w1, miss, lat in rows:
-    print(f"{rec:>6} {f1:6.3f} {p:6.3f} {rc:6.3f} {mae:6.3f} {100*w1:6.1f}% {miss:5d} {1000*lat:7.0f}")
-mean = lambda i: statistics.fmean(r[i] for r in rows)
-all_lat = statistics.median(r[7] for r in rows)
-print(f"{'mean':>6} {mean(1):6.3f} {mean(2):6.3f} {mean(3):6.3f} {mean(4):6.3f} {100*mean(5):6.1f}% {sum(r[6] for r in rows):5d} {1000*all_lat:7.0f}")
-print(f"median F1 {statistics.median(r[1] for r in rows):.3f}; latency column: median per record, mean row: median of those")
+if rows:
+  print('BIDMC (annotator 1, exhale onsets; +/-0.5 s matching; causal rate vs 32 s reference)')
+  print(f"{'record':>6} {'F1':>6} {'prec':>6} {'recall':>6} {'MAE':>6} {'<=1bpm':>7} {'miss':>5} {'lat_ms':>7}")
+  for rec, f1, p, rc, mae, w1, miss, lat in rows:
+      print(f"{rec:>6} {f1:6.3f} {p:6.3f} {rc:6.3f} {mae:6.3f} {100*w1:6.1f}% {miss:5d} {1000*lat:7.0f}")
+  mean = lambda i: statistics.fmean(r[i] for r in rows)
+  all_lat = statistics.median(r[7] for r in rows)
+  print(f"{'mean':>6} {mean(1):6.3f} {mean(2):6.3f} {mean(3):6.3f} {mean(4):6.3f} {100*mean(5):6.1f}% {sum(r[6] for r in rows):5d} {1000*all_lat:7.0f}")
+  print(f"median F1 {statistics.median(r[1] for r in rows):.3f}; latency column: median per record, mean row: median of those")
 
 paced = []
-for wav in sorted((shared / 'data/rrujo').glob('*/*/*.wav')):
+for wav in sorted((shared / 'data/rrujo').glob('*/*/*.wav')) if 'rrujo' in sets else []:
     target = wav.parent.name
     name = f'rrujo_{wav.parent.parent.name}_{target}_{wav.stem}'
     try:

@@ -22,6 +22,7 @@ namespace respira::dsp {
 namespace {
 
 constexpr double kWorkingRateHz = 25.0;
+constexpr double kSmoothingHarmonics = 3.0;
 
 double working_rate(const AnalyzerConfig& c) {
 #ifdef RESPIRA_HAVE_BREATH_SOUND
@@ -69,6 +70,7 @@ struct BreathAnalyzer::Impl {
   // it became available.
   void analyse(float x, double sample_s, double now_s) noexcept;
   void update_phase(double y, double now_s) noexcept;
+  void retune_smoothing() noexcept;
   void emit_waveform(double value, double now_s) noexcept;
   void finish_block(double now_s) noexcept;
 
@@ -163,6 +165,7 @@ void BreathAnalyzer::Impl::analyse(float x, double sample_s, double now_s) noexc
   Extremum extremum;
   if (detector.push(sample_s - smoother.group_delay_s(), y, extremum)) {
     rhythm.on_extremum(extremum);
+    retune_smoothing();
     const double typical = detector.typical_excursion();
     const BreathEvent event{extremum.time_s,
                             extremum.is_peak ? BreathEventType::exhale : BreathEventType::inhale,
@@ -180,6 +183,17 @@ void BreathAnalyzer::Impl::analyse(float x, double sample_s, double now_s) noexc
   const double half_swing = 0.5 * detector.typical_excursion();
   const double normalised = half_swing > 0 ? (y - baseline) / half_swing : 0.0;
   emit_waveform(std::clamp(normalised, -1.5, 1.5), now_s);
+}
+
+// The smoothing follows the breathing: cut-off at a few harmonics of the current rate,
+// so slow breathing gets heartbeat ripple removed and fast breathing keeps its shape.
+void BreathAnalyzer::Impl::retune_smoothing() noexcept {
+  const double interval = detector.typical_interval_s();
+  if (std::isnan(interval)) return;
+  const double highest = 1.5 * config.max_rate_bpm / 60.0;
+  const double lowest = 1.5 * config.min_rate_bpm / 60.0;
+  const double cutoff = std::clamp(kSmoothingHarmonics / interval, lowest, highest);
+  smoother.design({Biquad::Kind::low_pass, rate_hz, cutoff});
 }
 
 void BreathAnalyzer::Impl::update_phase(double y, double now_s) noexcept {

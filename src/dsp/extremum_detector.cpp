@@ -29,7 +29,9 @@ void ExtremumDetector::restart() noexcept {
 
 bool ExtremumDetector::accept(double time_s, double excursion) const noexcept {
   const double typical = typical_excursion();
-  if (excursion < config_.min_excursion_fraction * typical) return false;
+  if (excursion < std::max(config_.min_excursion_fraction * typical,
+                           config_.min_swing_ratio * std::min(last_excursion_, typical)))
+    return false;
   const double shortest = 0.9 * 60.0 / config_.max_rate_bpm;
   const double gap = std::isnan(typical_interval_s_)
                          ? shortest
@@ -44,6 +46,7 @@ void ExtremumDetector::confirm(Extremum& out) noexcept {
   out.excursion = std::abs(candidate_value_ - reference_value_);
   out.is_peak = seeking_peak_;
   excursions_.push(out.excursion);
+  last_excursion_ = out.excursion;
   median_excursion_ = excursions_.median();
   if (seeking_peak_) {
     if (last_peak_s_ > -1e299) {
@@ -88,7 +91,7 @@ bool ExtremumDetector::push(double time_s, double x, Extremum& out) noexcept {
     candidate_time_s_ = since_time_s_ = time_s;
     return false;
   }
-  if (sign * (x - candidate_value_) > 0.0) {
+  if (sign * (x - candidate_value_) >= 0.0) {
     candidate_value_ = since_value_ = x;
     candidate_time_s_ = since_time_s_ = time_s;
     return false;

@@ -35,6 +35,7 @@ class ExtremumDetector {
     double max_rate_bpm = 40.0;
     double confirm_fraction = 0.08;  // retreat needed to confirm, x typical excursion
     double min_excursion_fraction = 0.3;  // swing needed from the opposite extremum
+    double min_swing_ratio = 0.5;     // swing needed, x the previous opposite swing
     double min_gap_fraction = 0.4;   // x typical interval between same-kind extrema
     double amplitude_time_constant_s = 12.0;  // start-up amplitude estimate
     double warm_up_s = 1.0;          // no events before this much signal has been seen
@@ -74,6 +75,7 @@ class ExtremumDetector {
   Ring<8> excursions_;
   Ring<8> intervals_;
   double median_excursion_ = 0.0;
+  double last_excursion_ = 0.0;
   double typical_interval_s_;
 };
 
