@@ -1,0 +1,218 @@
+#include "dsp/breath_sound.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include "dsp/biquad.hpp"
+#include "dsp/breath_sound_bands.hpp"
+#include "dsp/breath_sound_periodicity.hpp"
+#include "dsp/running_stats.hpp"
+
+namespace respira::dsp {
+
+namespace {
+
+// Features whose rhythm is tracked: overall loudness, each band's loudness, and two
+// spectral tilts (inhalation and exhalation differ in tilt even when equally loud).
+constexpr std::size_t kLoudness = 0;
+constexpr std::size_t kFeatures = 3 + BreathSoundBands::kBands;
+
+void make_features(const std::array<double, BreathSoundBands::kBands>& db,
+                   std::array<double, kFeatures>& features) noexcept {
+  features[kLoudness] = (db[0] + db[1] + db[2]) / 3.0;
+  features[1] = db[0];
+  features[2] = db[1];
+  features[3] = db[2];
+  features[4] = db[2] - db[0];
+  features[5] = db[1] - db[0];
+}
+
+// Renders one feature's component at the breath frequency f0: two high-passes and three
+// low-passes, all at f0, give a band-pass whose phase at f0 is -90 degrees. The output
+// therefore peaks a quarter breath after the loudest sound, like lung volume after
+// inspiratory flow, and the burst rhythm at 2 f0 is 25 dB down relative to f0.
+class BreathBand {
+ public:
+  BreathBand()
+      : filters_{make(Biquad::Kind::high_pass), make(Biquad::Kind::high_pass), make(Biquad::Kind::low_pass),
+                 make(Biquad::Kind::low_pass), make(Biquad::Kind::low_pass)} {}
+
+  void tune(double rate_hz, double f0_hz) noexcept {
+    for (std::size_t i = 0; i < filters_.size(); ++i) {
+      filters_[i].design({.kind = i < 2 ? Biquad::Kind::high_pass : Biquad::Kind::low_pass,
+                          .sample_rate_hz = rate_hz,
+                          .cutoff_hz = f0_hz});
+    }
+  }
+  double process(double x) noexcept {
+    for (auto& f : filters_) x = f.process(x);
+    return x;
+  }
+  void reset() noexcept {
+    for (auto& f : filters_) f.reset();
+  }
+
+ private:
+  static Biquad make(Biquad::Kind kind) { return Biquad{{.kind = kind, .sample_rate_hz = 25.0, .cutoff_hz = 0.2}}; }
+  std::array<Biquad, 5> filters_;
+};
+
+double ema_alpha(double time_constant_s, double rate_hz) { return 1.0 / (time_constant_s * rate_hz); }
+
+}  // namespace
+
+struct BreathSoundFrontEnd::Impl {
+  explicit Impl(const BreathSoundConfig& c)
+      : config(c),
+        bands({.input_rate_hz = c.input_rate_hz,
+               .feature_rate_hz = c.output_rate_hz,
+               .band_low_hz = c.band_low_hz,
+               .band_high_hz = c.band_high_hz}),
+        periodicity({.features = kFeatures,
+                     .sample_rate_hz = c.output_rate_hz,
+                     .min_rate_bpm = c.min_rate_bpm,
+                     .max_rate_bpm = c.max_rate_bpm}),
+        slow_alpha(ema_alpha(10.0, c.output_rate_hz)),
+        level_alpha(ema_alpha(2.0, c.output_rate_hz)) {}
+
+  void on_features(const std::array<double, BreathSoundBands::kBands>& db, float& out) noexcept;
+  void on_period() noexcept;
+  void reset() noexcept;
+
+  BreathSoundConfig config;
+  BreathSoundBands bands;
+  EnvelopePeriodicity periodicity;
+  std::array<double, kFeatures> features{};
+  std::array<BreathBand, kFeatures> breath_bands{};
+  std::array<double, kFeatures> power{};         // running mean square of each rendered feature
+  std::array<double, kFeatures> with_loudness{};  // running product with the loudness rendering
+  std::array<double, kFeatures> weights{};
+  Ring<5> periods;          // recent period estimates (s); their median tunes the renderers
+  double tuned_period_s = 0.0;
+  int missing_estimates = 0;
+  double output_power = 0.0;
+  double previous_output = 0.0;
+  double floor_db = std::numeric_limits<double>::quiet_NaN();
+  double level_db = std::numeric_limits<double>::quiet_NaN();
+  double slow_alpha;
+  double level_alpha;
+  BreathPhase phase = BreathPhase::unknown;
+};
+
+void BreathSoundFrontEnd::Impl::on_period() noexcept {
+  const double period = periodicity.period_s();
+  if (std::isnan(period)) {
+    // A few seconds without rhythm (noise, speech, silence): stop claiming a rate.
+    if (++missing_estimates >= 6) periods.clear();
+    return;
+  }
+  missing_estimates = 0;
+  periods.push(period);
+  for (std::size_t f = 0; f < kFeatures; ++f) weights[f] = periodicity.fundamental_weight(f);
+  const double target = periods.median();
+  if (tuned_period_s == 0.0 || std::abs(target / tuned_period_s - 1.0) > 0.01) {
+    tuned_period_s = target;
+    for (auto& band : breath_bands) band.tune(config.output_rate_hz, 1.0 / target);
+  }
+}
+
+void BreathSoundFrontEnd::Impl::on_features(const std::array<double, BreathSoundBands::kBands>& db,
+                                            float& out) noexcept {
+  make_features(db, features);
+  if (periodicity.push(features.data())) on_period();
+
+  // Noise floor follows the quietest moments within ~10 s; level the loud ones within ~2 s.
+  const double loud = features[kLoudness];
+  if (std::isnan(floor_db)) floor_db = level_db = loud;
+  floor_db = loud < floor_db ? loud : floor_db + slow_alpha * (loud - floor_db) * 0.1;
+  level_db = loud > level_db ? loud : level_db + level_alpha * (loud - level_db) * 0.2;
+
+  if (tuned_period_s == 0.0) {
+    out = 0.0f;
+    return;
+  }
+  std::array<double, kFeatures> rendered{};
+  for (std::size_t f = 0; f < kFeatures; ++f) {
+    rendered[f] = breath_bands[f].process(features[f]);
+    power[f] += slow_alpha * (rendered[f] * rendered[f] - power[f]);
+    with_loudness[f] += slow_alpha * (rendered[f] * rendered[kLoudness] - with_loudness[f]);
+  }
+  // Combine features in phase with loudness, each at unit power, weighted by how much of
+  // its rhythm is at the breath period rather than the burst period.
+  double sum = 0.0, weight_sum = 0.0;
+  for (std::size_t f = 0; f < kFeatures; ++f) {
+    if (power[f] <= 1e-12 || weights[f] <= 0.0) continue;
+    const double sign = with_loudness[f] < 0.0 ? -1.0 : 1.0;
+    sum += weights[f] * sign * rendered[f] / std::sqrt(power[f]);
+    weight_sum += weights[f];
+  }
+  const double combined = weight_sum > 0.0 ? sum / weight_sum : 0.0;
+  output_power += slow_alpha * (combined * combined - output_power);
+  const double value = output_power > 1e-12 ? combined / std::sqrt(2.0 * output_power) : 0.0;
+  out = static_cast<float>(std::clamp(value, -2.0, 2.0));
+
+  const bool quiet = loud < floor_db + 0.25 * (level_db - floor_db);
+  phase = quiet ? BreathPhase::pause : (value >= previous_output ? BreathPhase::inhale : BreathPhase::exhale);
+  previous_output = value;
+}
+
+void BreathSoundFrontEnd::Impl::reset() noexcept {
+  bands.reset();
+  periodicity.reset();
+  for (auto& band : breath_bands) band.reset();
+  power.fill(0.0);
+  with_loudness.fill(0.0);
+  weights.fill(0.0);
+  periods.clear();
+  tuned_period_s = 0.0;
+  missing_estimates = 0;
+  output_power = 0.0;
+  previous_output = 0.0;
+  floor_db = level_db = std::numeric_limits<double>::quiet_NaN();
+  phase = BreathPhase::unknown;
+}
+
+BreathSoundFrontEnd::BreathSoundFrontEnd(const BreathSoundConfig& config)
+    : impl_(std::make_unique<Impl>(config)) {}
+BreathSoundFrontEnd::~BreathSoundFrontEnd() = default;
+BreathSoundFrontEnd::BreathSoundFrontEnd(BreathSoundFrontEnd&&) noexcept = default;
+BreathSoundFrontEnd& BreathSoundFrontEnd::operator=(BreathSoundFrontEnd&&) noexcept = default;
+
+std::size_t BreathSoundFrontEnd::process(std::span<const float> audio, std::span<float> out) noexcept {
+  std::size_t written = 0;
+  std::array<double, BreathSoundBands::kBands> db{};
+  for (const float sample : audio) {
+    if (!impl_->bands.push(sample, db)) continue;
+    float value = 0.0f;
+    impl_->on_features(db, value);
+    if (written < out.size()) out[written++] = value;
+  }
+  return written;
+}
+
+std::size_t BreathSoundFrontEnd::max_output_for(std::size_t input_samples) const noexcept {
+  const double per_sample = impl_->config.output_rate_hz / impl_->config.input_rate_hz;
+  return static_cast<std::size_t>(std::ceil(static_cast<double>(input_samples) * per_sample)) + 1;
+}
+
+double BreathSoundFrontEnd::output_rate_hz() const noexcept { return impl_->bands.feature_rate_hz(); }
+
+double BreathSoundFrontEnd::rate_hint_bpm() const noexcept {
+  return impl_->periods.size() == 0 ? kNoValue : 60.0 / impl_->periods.median();
+}
+
+double BreathSoundFrontEnd::signal_quality() const noexcept {
+  if (impl_->periods.size() == 0 || std::isnan(impl_->level_db)) return 0.0;
+  // Breath sounds should swing the loudness by several dB above the floor.
+  const double depth = std::clamp((impl_->level_db - impl_->floor_db - 3.0) / 9.0, 0.0, 1.0);
+  return std::clamp(impl_->periodicity.strength() / 0.5, 0.0, 1.0) * depth;
+}
+
+BreathPhase BreathSoundFrontEnd::phase() const noexcept { return impl_->phase; }
+double BreathSoundFrontEnd::delay_s() const noexcept { return impl_->bands.delay_s(); }
+void BreathSoundFrontEnd::reset() noexcept { impl_->reset(); }
+const BreathSoundConfig& BreathSoundFrontEnd::config() const noexcept { return impl_->config; }
+
+}  // namespace respira::dsp

@@ -1,0 +1,77 @@
+#pragma once
+// EnvelopePeriodicity: the breathing period of a set of sound-envelope features, resolved
+// for the inhale/exhale ambiguity.
+//
+// Why this design: a breath gives two sound bursts, so the loudness envelope repeats at
+// half the breath period as well as at the full period. The two bursts are rarely alike,
+// though: they differ in loudness, length, spectral tilt and in the pause that follows.
+// Each feature's autocorrelation is therefore high at the breath period and lower (for
+// spectral-tilt features often negative) at half of it, while a genuine one-burst-per-
+// breath rhythm has a trough there. Summing normalised autocorrelations over features
+// and taking the strongest lag, then stepping down to a half or a third only when that
+// shorter lag explains the rhythm almost as well, picks the breath period rather than
+// the burst period or a multiple of it. Autocorrelations are kept as exponentially
+// weighted running sums (one multiply-add per lag and feature per sample), so the cost
+// is constant and nothing is recomputed over a window.
+
+#include <cstddef>
+#include <vector>
+
+namespace respira::dsp {
+
+class EnvelopePeriodicity {
+ public:
+  struct Config {
+    std::size_t features = 1;
+    double sample_rate_hz = 25.0;
+    double min_rate_bpm = 3.0;
+    double max_rate_bpm = 40.0;
+    double memory_s = 20.0;          // time constant of the running autocorrelation
+    double update_interval_s = 0.5;  // how often the period is re-estimated
+    double repeat_ratio = 0.7;       // shortest lag scoring >= this x the best is the repeat
+    double even_margin = 0.02;       // even multiples must repeat this much better than odd
+    double alternation = 0.1;       // a feature this much more alike at 2x the repeat => pairs
+    double min_correlation = 0.1;    // below this there is no rhythm to speak of
+  };
+
+  explicit EnvelopePeriodicity(const Config& config);
+
+  // Feeds one sample of every feature (features values). Returns true when the period
+  // estimate was refreshed by this sample.
+  bool push(const double* values) noexcept;
+
+  // Breath period in seconds; NaN while unknown or when there is no rhythm.
+  double period_s() const noexcept { return period_s_; }
+  // Summed normalised autocorrelation at the period, 0..1 (how clearly it repeats).
+  double strength() const noexcept { return strength_; }
+  // How much feature f repeats at the period beyond what it does at half the period
+  // (>= 0); used to weight features when rendering one cycle per breath.
+  double fundamental_weight(std::size_t f) const noexcept { return weights_[f]; }
+  void reset() noexcept;
+
+ private:
+  double normalised(std::size_t f, std::size_t lag) const noexcept;
+  bool is_peak(std::size_t lag) const noexcept;
+  double best_near(double lag, double& at) const noexcept;  // local max within +-15 %
+  void estimate() noexcept;
+
+  Config config_;
+  std::size_t min_lag_;
+  std::size_t period_lags_;  // longest period searched
+  std::size_t max_lag_;      // longest lag kept (room for the pairing test)
+  double alpha_;
+  std::size_t update_every_;
+  std::size_t since_update_ = 0;
+  std::size_t count_ = 0;
+  std::size_t usable_ = 0;  // longest lag with two periods of history
+  std::vector<double> mean_;     // per feature running mean (removed before correlating)
+  std::vector<double> history_;  // per feature ring of centred values, max_lag_+1 long
+  std::size_t head_ = 0;
+  std::vector<double> acf_;      // per feature running autocorrelation, lags 0..max_lag_
+  std::vector<double> sum_;      // summed normalised autocorrelation (scratch)
+  std::vector<double> weights_;
+  double period_s_;
+  double strength_ = 0.0;
+};
+
+}  // namespace respira::dsp
