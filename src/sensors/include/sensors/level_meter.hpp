@@ -37,6 +37,11 @@ class LevelMeter {
     }
   }
 
+  // A peak measured elsewhere (e.g. per channel before mixing) that may reveal clipping.
+  void note_peak(float peak) noexcept {
+    if (peak >= config_.clip_threshold) clip_seen_ = true;
+  }
+
   double level_db() const noexcept { return level_db_; }
   bool clipping() const noexcept { return clip_age_s_ < config_.clip_hold_s; }
   bool silent() const noexcept { return silent_for_s_ >= config_.silence_after_s; }

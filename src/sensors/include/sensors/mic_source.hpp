@@ -1,0 +1,81 @@
+#pragma once
+// MicSource: microphone capture through PortAudio's callback API.
+//
+// The callback only mixes the channels to mono and pushes into a preallocated
+// SampleFeed (wait-free ring): no allocation, lock, log or device call there. Level,
+// clipping, silence and the noise-floor calibration are measured on the consumer side.
+// A supervisor thread (std::jthread) watches the callback count: when audio stops
+// arriving (device unplugged, sound server gone) it reports the fault, closes the
+// stream and reopens the same device with back-off, marking the gap in the feed so the
+// analyzer restarts cleanly. (The blocking Pa_ReadStream API corrupted memory under
+// JACK's dummy driver; the callback API does not.)
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "sensors/level_meter.hpp"
+#include "sensors/sample_feed.hpp"
+#include "sensors/source.hpp"
+
+namespace respira::sensors {
+
+struct MicConfig {
+  std::string device;               // "" = default input; a number = index; else name substring
+  double stall_timeout_s = 2.0;     // no callback for this long = device gone
+  double max_backoff_s = 5.0;
+  double ring_seconds = 4.0;
+};
+
+class MicSource final : public Source {
+ public:
+  MicSource(MicConfig config, std::string spec);
+  ~MicSource() override;
+
+  void open() override;  // finds the device and negotiates the rate; throws SourceError
+  void start() override;
+  void stop() override;
+  void close() override;
+  SourceInfo info() const override;
+  SourceHealth health() const override;
+  ReadResult read(std::span<float> out) override;
+  double stream_time_s() const override;
+
+  struct Capture;  // what the audio callback sees
+
+ private:
+  struct Stream;
+  bool open_stream();   // supervisor/owner thread; false (with last_error set) on failure
+  void close_stream();
+  void supervise(std::stop_token stop);
+  void set_status(bool connected, std::string error);
+
+  MicConfig config_;
+  std::string spec_;
+  std::string device_name_;
+  double sample_rate_hz_ = 0.0;
+  int channels_ = 1;
+  std::unique_ptr<SampleFeed> feed_;
+  std::unique_ptr<Stream> stream_;
+  std::unique_ptr<LevelMeter> level_;
+  std::jthread supervisor_;
+  bool library_open_ = false;
+
+  mutable std::mutex status_mutex_;
+  bool connected_ = false;
+  std::uint64_t gaps_ = 0;
+  std::uint64_t reconnects_ = 0;
+  std::uint64_t overflows_seen_ = 0;
+  std::string last_error_;
+
+  std::uint64_t delivered_ = 0;   // consumer thread
+  double gap_time_s_ = 0.0;       // consumer thread
+};
+
+// Silences ALSA's and JACK's start-up chatter, then initialises PortAudio. Paired with
+// Pa_Terminate() by the caller. Throws SourceError.
+void initialise_portaudio();
+
+}  // namespace respira::sensors
