@@ -14,6 +14,7 @@
 #include "dsp/decimator.hpp"
 #include "dsp/extremum_detector.hpp"
 #include "dsp/rhythm_tracker.hpp"
+#include "dsp/spectral_rate.hpp"
 #ifdef RESPIRA_HAVE_BREATH_SOUND
 #include "dsp/breath_sound.hpp"
 #endif
@@ -23,6 +24,7 @@ namespace {
 
 constexpr double kWorkingRateHz = 25.0;
 constexpr double kSmoothingHarmonics = 3.0;
+constexpr double kSpectralRescueConcentration = 0.5;
 
 double working_rate(const AnalyzerConfig& c) {
 #ifdef RESPIRA_HAVE_BREATH_SOUND
@@ -47,6 +49,7 @@ struct BreathAnalyzer::Impl {
         smoother(smoothing(c)),
         detector({rate_hz, c.min_rate_bpm, c.max_rate_bpm}),
         rhythm({c.min_rate_bpm, c.max_rate_bpm}),
+        spectrum({rate_hz, c.min_rate_bpm, c.max_rate_bpm}),
         baseline_alpha(1.0 - std::exp(-1.0 / (6.0 * rate_hz))),
         slope_alpha(1.0 - std::exp(-1.0 / (0.3 * rate_hz))) {
     const double block_s = static_cast<double>(c.max_block_samples) / c.sample_rate_hz;
@@ -80,6 +83,7 @@ struct BreathAnalyzer::Impl {
   Biquad smoother;
   ExtremumDetector detector;
   RhythmTracker rhythm;
+  SpectralRateEstimator spectrum;
 #ifdef RESPIRA_HAVE_BREATH_SOUND
   std::optional<BreathSoundFrontEnd> sound;
 #endif
@@ -162,6 +166,7 @@ void BreathAnalyzer::Impl::analyse(float x, double sample_s, double now_s) noexc
     primed = true;
   }
   const double y = smoother.process(x);
+  spectrum.push(x);
   Extremum extremum;
   if (detector.push(sample_s - smoother.group_delay_s(), y, extremum)) {
     rhythm.on_extremum(extremum);
@@ -242,14 +247,19 @@ void BreathAnalyzer::Impl::finish_block(double now_s) noexcept {
             ? 0.0
             : std::clamp((now_s - phase_start_s) / expected, 0.0, 1.0);
   }
-  // Quality: a breath recently (within 1.5 typical intervals) and a steady rhythm.
+  // Rescue: while no breaths are being counted, a clear spectral line gives the rate.
+  state.spectral_rate_bpm = spectrum.rate_bpm();
+  const double concentration = spectrum.concentration();
+  if (std::isnan(state.rate_bpm) && concentration >= kSpectralRescueConcentration)
+    state.rate_bpm = state.spectral_rate_bpm;
+  // Quality: breaths are being found at the expected pace, and the spectrum shows one
+  // clear breathing line (rather than noise or ripple).
   const double interval = detector.typical_interval_s();
   const double since = now_s - rhythm.last_event_s();
   double presence = 0.0;
   if (!std::isnan(interval) && !std::isnan(since))
     presence = std::clamp(2.5 - since / interval, 0.0, 1.0);
-  const double steadiness = std::isnan(state.regularity) ? 0.5 : 0.5 + 0.5 * state.regularity;
-  state.signal_quality = presence * steadiness;
+  state.signal_quality = presence * std::clamp(0.25 + concentration, 0.0, 1.0);
 }
 
 BreathAnalyzer::BreathAnalyzer(const AnalyzerConfig& config)
@@ -275,6 +285,7 @@ void BreathAnalyzer::mark_gap(double gap_seconds) noexcept {
   m.decimator.reset();
   m.detector.restart();
   m.rhythm.on_gap();
+  m.spectrum.reset();
   m.primed = false;
 #ifdef RESPIRA_HAVE_BREATH_SOUND
   if (m.sound) m.sound->reset();

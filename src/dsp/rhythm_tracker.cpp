@@ -5,8 +5,6 @@
 
 namespace respira::dsp {
 
-double RhythmTracker::typical_interval_s() const noexcept { return intervals_.median(); }
-
 void RhythmTracker::on_gap() noexcept {
   peaks_.clear();
   last_peak_s_ = last_trough_s_ = kNoValue;
@@ -19,6 +17,7 @@ void RhythmTracker::on_extremum(const Extremum& e) noexcept {
     if (!std::isnan(last_peak_s_)) {
       exhale_s_ = e.time_s - last_peak_s_;
       exhales_.push(exhale_s_);
+      typical_exhale_s_ = exhales_.median();
     }
     last_trough_s_ = e.time_s;
     return;
@@ -29,11 +28,19 @@ void RhythmTracker::on_extremum(const Extremum& e) noexcept {
     if (interval <= 60.0 / config_.min_rate_bpm * 1.5) {
       intervals_.push(interval);
       instant_rate_bpm_ = 60.0 / interval;
+      typical_interval_s_ = intervals_.median();
+      if (intervals_.size() >= 3) {
+        interval_sd_s_ = intervals_.sd();
+        interval_cv_ = interval_sd_s_ / intervals_.mean();
+        // CV 0 is metronomic; 0.3 or more is very irregular breathing.
+        regularity_ = std::clamp(1.0 - interval_cv_ / 0.3, 0.0, 1.0);
+      }
     }
   }
   if (!std::isnan(last_trough_s_)) {
     inhale_s_ = e.time_s - last_trough_s_;
     inhales_.push(inhale_s_);
+    typical_inhale_s_ = inhales_.median();
   }
   const double typical_rise = rises_.median();
   rises_.push(e.excursion);
@@ -61,7 +68,7 @@ void RhythmTracker::update(double now_s) noexcept {
   }
 
   if (!std::isnan(last_event_s_) && !in_apnea_) {
-    const double typical = typical_interval_s();
+    const double typical = typical_interval_s_;
     const double limit = std::max(config_.apnea_min_s,
                                   config_.apnea_interval_factor * (std::isnan(typical) ? 0 : typical));
     if (now_s - last_event_s_ > limit) {
@@ -80,14 +87,9 @@ void RhythmTracker::fill(BreathState& state) const noexcept {
                        ? inhale_s_ / exhale_s_
                        : kNoValue;
   state.depth = depth_;
-  if (intervals_.size() >= 3) {
-    state.interval_sd_s = intervals_.sd();
-    state.interval_cv = state.interval_sd_s / intervals_.mean();
-    // CV 0 is metronomic; 0.3 or more is very irregular breathing.
-    state.regularity = std::clamp(1.0 - state.interval_cv / 0.3, 0.0, 1.0);
-  } else {
-    state.interval_sd_s = state.interval_cv = state.regularity = kNoValue;
-  }
+  state.interval_sd_s = interval_sd_s_;
+  state.interval_cv = interval_cv_;
+  state.regularity = regularity_;
   state.breath_count = breath_count_;
   state.sigh_count = sigh_count_;
   state.apnea_count = apnea_count_;

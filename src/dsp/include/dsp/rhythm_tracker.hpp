@@ -38,9 +38,9 @@ class RhythmTracker {
   void fill(BreathState& state) const noexcept;
 
   double rate_bpm() const noexcept { return rate_bpm_; }
-  double typical_interval_s() const noexcept;
-  double typical_inhale_s() const noexcept { return inhales_.median(); }
-  double typical_exhale_s() const noexcept { return exhales_.median(); }
+  double typical_interval_s() const noexcept { return typical_interval_s_; }
+  double typical_inhale_s() const noexcept { return typical_inhale_s_; }
+  double typical_exhale_s() const noexcept { return typical_exhale_s_; }
   double last_event_s() const noexcept { return last_event_s_; }
   bool in_apnea() const noexcept { return in_apnea_; }
   // After a gap in the input: no interval may span it. The last rate stays on show
@@ -56,6 +56,9 @@ class RhythmTracker {
   double last_peak_s_ = kNoValue, last_trough_s_ = kNoValue, last_event_s_ = kNoValue;
   double rate_bpm_ = kNoValue, instant_rate_bpm_ = kNoValue;
   double inhale_s_ = kNoValue, exhale_s_ = kNoValue, depth_ = kNoValue;
+  // Derived figures, recomputed once per breath rather than per block.
+  double typical_interval_s_ = kNoValue, typical_inhale_s_ = kNoValue, typical_exhale_s_ = kNoValue;
+  double interval_sd_s_ = kNoValue, interval_cv_ = kNoValue, regularity_ = kNoValue;
   std::uint64_t breath_count_ = 0;
   std::uint32_t sigh_count_ = 0, apnea_count_ = 0;
   bool in_apnea_ = false;

@@ -1,0 +1,115 @@
+#include "dsp/spectral_rate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace respira::dsp {
+namespace {
+
+std::size_t fft_size_for(std::size_t n) {
+  std::size_t size = 2;
+  while (size < 2 * n) size *= 2;  // zero-pad >= x2; parabolic interpolation does the rest
+  return size;
+}
+
+}  // namespace
+
+SpectralRateEstimator::SpectralRateEstimator(const Config& config)
+    : config_(config),
+      decimator_({config.input_rate_hz, config.analysis_rate_hz}),
+      rate_hz_(decimator_.output_rate_hz()),
+      segment_length_(static_cast<std::size_t>(config.segment_s * rate_hz_)),
+      hop_length_(std::max<std::size_t>(1, static_cast<std::size_t>(config.hop_s * rate_hz_))),
+      fft_(fft_size_for(segment_length_)),
+      history_(segment_length_),
+      window_(segment_length_),
+      segment_(segment_length_),
+      power_(fft_.bins()),
+      periodograms_(config.segments * fft_.bins()),
+      rate_bpm_(std::numeric_limits<double>::quiet_NaN()) {
+  for (std::size_t i = 0; i < segment_length_; ++i)
+    window_[i] = static_cast<float>(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * i / (segment_length_ - 1)));
+}
+
+void SpectralRateEstimator::reset() noexcept {
+  decimator_.reset();
+  head_ = filled_ = since_estimate_ = 0;
+  periodogram_count_ = next_periodogram_ = 0;
+}
+
+bool SpectralRateEstimator::push(float x) noexcept {
+  float y;
+  if (!decimator_.push(x, y)) return false;
+  history_[head_] = y;
+  head_ = (head_ + 1) % segment_length_;
+  filled_ = std::min(filled_ + 1, segment_length_);
+  if (filled_ < segment_length_ || ++since_estimate_ < hop_length_) return false;
+  since_estimate_ = 0;
+  estimate();
+  return true;
+}
+
+void SpectralRateEstimator::estimate() noexcept {
+  // Oldest-first copy with the least-squares line removed (drift would leak into the
+  // lowest bins and masquerade as very slow breathing).
+  const std::size_t n = segment_length_;
+  double sx = 0, sxy = 0;
+  const double mid = 0.5 * (n - 1);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = history_[(head_ + i) % n];
+    sx += v;
+    sxy += (i - mid) * v;
+  }
+  const double mean = sx / n;
+  const double sxx = n * (static_cast<double>(n) * n - 1) / 12.0;
+  const double slope = sxy / sxx;
+  for (std::size_t i = 0; i < n; ++i)
+    segment_[i] = static_cast<float>((history_[(head_ + i) % n] - mean - slope * (i - mid)) * window_[i]);
+
+  const std::size_t bins = fft_.bins();
+  fft_.power_spectrum(segment_, power_);
+  std::copy(power_.begin(), power_.end(), periodograms_.begin() + next_periodogram_ * bins);
+  next_periodogram_ = (next_periodogram_ + 1) % config_.segments;
+  periodogram_count_ = std::min(periodogram_count_ + 1, config_.segments);
+  std::fill(power_.begin(), power_.end(), 0.0f);
+  for (std::size_t s = 0; s < periodogram_count_; ++s)
+    for (std::size_t k = 0; k < bins; ++k) power_[k] += periodograms_[s * bins + k];
+
+  const double hz_per_bin = rate_hz_ / fft_.size();
+  const auto bin_of = [&](double bpm) {
+    return std::min(bins - 1, static_cast<std::size_t>(std::lround(bpm / 60.0 / hz_per_bin)));
+  };
+  const std::size_t lo = std::max<std::size_t>(1, bin_of(config_.min_rate_bpm));
+  const std::size_t hi = bin_of(config_.max_rate_bpm);
+  std::size_t best = lo;
+  double total = 0.0;
+  for (std::size_t k = lo; k <= hi; ++k) {
+    total += power_[k];
+    if (power_[k] > power_[best]) best = k;
+  }
+  if (!(total > 0.0)) {
+    rate_bpm_ = std::numeric_limits<double>::quiet_NaN();
+    concentration_ = 0.0;
+    return;
+  }
+  double offset = 0.0;
+  if (best > lo && best < hi) {
+    const double a = std::log(power_[best - 1] + 1e-30f), b = std::log(power_[best] + 1e-30f),
+                 c = std::log(power_[best + 1] + 1e-30f);
+    const double denominator = a - 2 * b + c;
+    if (denominator < 0) offset = std::clamp(0.5 * (a - c) / denominator, -0.5, 0.5);
+  }
+  rate_bpm_ = (best + offset) * hz_per_bin * 60.0;
+  // Share of the band's power within +-15 % of the peak and of its first harmonic.
+  double near = 0.0;
+  for (const double centre : {static_cast<double>(best), 2.0 * best}) {
+    const std::size_t from = static_cast<std::size_t>(centre * 0.85);
+    const std::size_t to = std::min(hi, static_cast<std::size_t>(std::ceil(centre * 1.15)));
+    for (std::size_t k = std::max(from, lo); k <= to; ++k) near += power_[k];
+  }
+  concentration_ = std::clamp(near / total, 0.0, 1.0);
+}
+
+}  // namespace respira::dsp
