@@ -259,7 +259,7 @@ void BreathAnalyzer::Impl::finish_block(double now_s) noexcept {
   double presence = 0.0;
   if (!std::isnan(interval) && !std::isnan(since))
     presence = std::clamp(2.5 - since / interval, 0.0, 1.0);
-  state.signal_quality = presence * std::clamp(0.25 + concentration, 0.0, 1.0);
+  state.signal_quality = presence * std::clamp(0.1 + concentration, 0.0, 1.0);
 }
 
 BreathAnalyzer::BreathAnalyzer(const AnalyzerConfig& config)

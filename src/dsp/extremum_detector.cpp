@@ -17,7 +17,15 @@ double ExtremumDetector::typical_excursion() const noexcept {
   // amplitude drops that the breath history would only learn from breaths it misses.
   const double envelope = env_weight_ > 0 ? std::numbers::pi * env_dev_ / env_weight_ : 0.0;
   if (excursions_.size() < 2) return envelope;
-  return std::min(median_excursion_, 2.0 * envelope);
+  double typical = std::min(median_excursion_, 2.0 * envelope);
+  // Search-back: when breaths stop being found for longer than usual, expect smaller
+  // ones (x0.7 per overdue interval), but never below a silence floor, so a breath
+  // hold does not turn noise into breaths.
+  if (!std::isnan(typical_interval_s_)) {
+    const double overdue = (now_s_ - std::max(last_peak_s_, last_trough_s_)) / typical_interval_s_ - 1.0;
+    if (overdue > 0) typical *= std::pow(0.7, overdue);
+  }
+  return std::max(typical, config_.silence_fraction * long_term_excursion_);
 }
 
 double ExtremumDetector::typical_interval_s() const noexcept { return typical_interval_s_; }
@@ -47,6 +55,7 @@ void ExtremumDetector::confirm(Extremum& out) noexcept {
   out.is_peak = seeking_peak_;
   excursions_.push(out.excursion);
   last_excursion_ = out.excursion;
+  long_term_excursion_ += (long_term_excursion_ > 0 ? 0.05 : 1.0) * (out.excursion - long_term_excursion_);
   median_excursion_ = excursions_.median();
   if (seeking_peak_) {
     if (last_peak_s_ > -1e299) {
@@ -68,6 +77,7 @@ void ExtremumDetector::confirm(Extremum& out) noexcept {
 }
 
 bool ExtremumDetector::push(double time_s, double x, Extremum& out) noexcept {
+  now_s_ = time_s;
   // Start-up amplitude estimate: bias-corrected running mean absolute deviation.
   if (started_s_ < 0) {
     started_s_ = time_s;
@@ -105,6 +115,15 @@ bool ExtremumDetector::push(double time_s, double x, Extremum& out) noexcept {
   if (time_s - started_s_ < config_.warm_up_s || retreat < config_.confirm_fraction * typical)
     return false;
   if (!accept(candidate_time_s_, std::abs(candidate_value_ - reference_value_))) return false;
+  // A turn confirmed long after it happened (the end of a breath hold drifting by) is
+  // not a breath: start afresh from here.
+  const double stale = std::max(config_.stale_min_s,
+                                2.0 * (std::isnan(typical_interval_s_) ? 0.0 : typical_interval_s_));
+  if (time_s - candidate_time_s_ > stale) {
+    reference_value_ = candidate_value_ = since_value_ = x;
+    candidate_time_s_ = since_time_s_ = time_s;
+    return false;
+  }
   confirm(out);
   return true;
 }

@@ -103,13 +103,16 @@ void SpectralRateEstimator::estimate() noexcept {
   }
   rate_bpm_ = (best + offset) * hz_per_bin * 60.0;
   // Share of the band's power within +-15 % of the peak and of its first harmonic.
+  // Rescaled so that white noise (whose share equals the share of bins) scores 0.
   double near = 0.0;
+  std::size_t near_bins = 0;
   for (const double centre : {static_cast<double>(best), 2.0 * best}) {
     const std::size_t from = static_cast<std::size_t>(centre * 0.85);
     const std::size_t to = std::min(hi, static_cast<std::size_t>(std::ceil(centre * 1.15)));
-    for (std::size_t k = std::max(from, lo); k <= to; ++k) near += power_[k];
+    for (std::size_t k = std::max(from, lo); k <= to; ++k, ++near_bins) near += power_[k];
   }
-  concentration_ = std::clamp(near / total, 0.0, 1.0);
+  const double chance = static_cast<double>(near_bins) / (hi - lo + 1);
+  concentration_ = chance < 1.0 ? std::clamp((near / total - chance) / (1.0 - chance), 0.0, 1.0) : 0.0;
 }
 
 }  // namespace respira::dsp

@@ -33,12 +33,14 @@ class ExtremumDetector {
     double sample_rate_hz = 25.0;
     double min_rate_bpm = 3.0;
     double max_rate_bpm = 40.0;
-    double confirm_fraction = 0.08;  // retreat needed to confirm, x typical excursion
+    double confirm_fraction = 0.05;
+    double stale_min_s = 10.0;       // turns confirmed later than this (or 2 intervals) are dropped  // retreat needed to confirm, x typical excursion
     double min_excursion_fraction = 0.3;  // swing needed from the opposite extremum
     double min_swing_ratio = 0.5;     // swing needed, x the previous opposite swing
     double min_gap_fraction = 0.4;   // x typical interval between same-kind extrema
     double amplitude_time_constant_s = 12.0;  // start-up amplitude estimate
-    double warm_up_s = 1.0;          // no events before this much signal has been seen
+    double warm_up_s = 1.0;
+    double silence_fraction = 0.1;   // swings below this x the long-term swing are not breaths          // no events before this much signal has been seen
   };
 
   explicit ExtremumDetector(const Config& config) noexcept;
@@ -76,6 +78,8 @@ class ExtremumDetector {
   Ring<8> intervals_;
   double median_excursion_ = 0.0;
   double last_excursion_ = 0.0;
+  double long_term_excursion_ = 0.0;  // slow per-breath average, for the silence floor
+  double now_s_ = 0.0;
   double typical_interval_s_;
 };
 
