@@ -50,8 +50,11 @@ class BreathBand {
     for (auto& f : filters_) x = f.process(x);
     return x;
   }
-  void reset() noexcept {
-    for (auto& f : filters_) f.reset();
+  // Starts in steady state for a constant input x, so the first breath is not lost
+  // in the filters' step response to the envelope's level (tens of dB).
+  void reset(double x = 0.0) noexcept {
+    filters_[0].reset(x);
+    for (std::size_t i = 1; i < filters_.size(); ++i) filters_[i].reset();
   }
 
  private:
@@ -98,6 +101,7 @@ struct BreathSoundFrontEnd::Impl {
   double level_db = std::numeric_limits<double>::quiet_NaN();
   double slow_alpha;
   double level_alpha;
+  double render_alpha = 0.0;
   BreathPhase phase = BreathPhase::unknown;
 };
 
@@ -113,8 +117,14 @@ void BreathSoundFrontEnd::Impl::on_period() noexcept {
   for (std::size_t f = 0; f < kFeatures; ++f) weights[f] = periodicity.fundamental_weight(f);
   const double target = periods.median();
   if (tuned_period_s == 0.0 || std::abs(target / tuned_period_s - 1.0) > 0.01) {
+    const bool first = tuned_period_s == 0.0;
     tuned_period_s = target;
-    for (auto& band : breath_bands) band.tune(config.output_rate_hz, 1.0 / target);
+    for (std::size_t f = 0; f < kFeatures; ++f) {
+      breath_bands[f].tune(config.output_rate_hz, 1.0 / target);
+      if (first) breath_bands[f].reset(features[f]);
+    }
+    // Amplitudes are followed over about two breaths.
+    render_alpha = std::min(1.0, 1.0 / (2.0 * target * config.output_rate_hz));
   }
 }
 
@@ -136,7 +146,7 @@ void BreathSoundFrontEnd::Impl::on_features(const std::array<double, BreathSound
   std::array<double, kFeatures> rendered{};
   for (std::size_t f = 0; f < kFeatures; ++f) {
     rendered[f] = breath_bands[f].process(features[f]);
-    power[f] += slow_alpha * (rendered[f] * rendered[f] - power[f]);
+    power[f] += render_alpha * (rendered[f] * rendered[f] - power[f]);
     with_loudness[f] += slow_alpha * (rendered[f] * rendered[kLoudness] - with_loudness[f]);
   }
   // Combine features in phase with loudness, each at unit power, weighted by how much of
@@ -149,7 +159,7 @@ void BreathSoundFrontEnd::Impl::on_features(const std::array<double, BreathSound
     weight_sum += weights[f];
   }
   const double combined = weight_sum > 0.0 ? sum / weight_sum : 0.0;
-  output_power += slow_alpha * (combined * combined - output_power);
+  output_power += render_alpha * (combined * combined - output_power);
   const double value = output_power > 1e-12 ? combined / std::sqrt(2.0 * output_power) : 0.0;
   out = static_cast<float>(std::clamp(value, -2.0, 2.0));
 

@@ -107,7 +107,12 @@ void EnvelopePeriodicity::estimate() noexcept {
     for (std::size_t f = 0; f < config_.features; ++f) {
       alternation = std::max(alternation, normalised(f, static_cast<std::size_t>(pair_lag)) - normalised(f, first));
     }
-    if (pair >= config_.min_correlation && pair - odd >= config_.even_margin && alternation >= config_.alternation) {
+    // Hysteresis: keep the current pairing decision unless the evidence turns clearly.
+    const bool paired_now = !std::isnan(period_s_) &&
+                            std::abs(period_s_ * config_.sample_rate_hz / pair_lag - 1.0) < 0.15;
+    const double slack = paired_now ? 0.5 : 1.0;
+    if (pair >= config_.min_correlation && pair - odd >= slack * config_.even_margin &&
+        alternation >= slack * config_.alternation) {
       lag = pair_lag;
     }
   }
