@@ -32,6 +32,14 @@ bool EnvelopePeriodicity::push(const double* values) noexcept {
     double* acf = &acf_[f * stride];
     ring[head_] = centred;
     std::size_t index = head_;
+    if (static_cast<double>(count_ - lags) * alpha_ >= 1.0) {
+      // Steady state: every lag forgets at the same rate.
+      for (std::size_t lag = 0; lag <= lags; ++lag) {
+        acf[lag] += alpha_ * (centred * ring[index] - acf[lag]);
+        index = index == 0 ? max_lag_ : index - 1;
+      }
+      continue;
+    }
     for (std::size_t lag = 0; lag <= lags; ++lag) {
       // Early on each lag averages the products it has seen so far, then forgets slowly.
       const double a = std::max(alpha_, 1.0 / static_cast<double>(count_ - lag));

@@ -5,13 +5,16 @@
 //
 // Why this design: both inhalation and exhalation make noise, so a band-energy envelope
 // has two bursts per breath and a naive detector doubles the rate. The stage therefore
-// (1) measures log band energy in the breath-sound band (above heart sounds, below
-// hiss), against an adaptive noise floor; (2) segments the envelope into sound bursts;
-// (3) decides from the envelope's own periodicity whether bursts come in inhale/exhale
-// pairs or one per breath, and which member of a pair is the inhalation (loudness,
-// duration, spectral tilt and the pause that follows); (4) integrates the signed burst
-// energy, like flow into volume, so the output rises while inhaling and falls while
-// exhaling. The periodicity estimate is exposed as a rate hint for the analyzer.
+// (1) measures log energy in three breath-sound bands (above the heart sounds, below
+// hiss; BreathSoundBands), with a short running median against heart clicks; (2) finds
+// the breathing period from the running autocorrelation of loudness and spectral-tilt
+// features, deciding whether successive bursts form inhale/exhale pairs (they differ in
+// loudness, tilt and spacing, so the rhythm repeats better at two bursts than at one;
+// EnvelopePeriodicity); (3) renders the features' component at that breath frequency
+// through a band-pass tuned to it, phased a quarter cycle after the loudest sound, so
+// the output rises while inhaling and falls while exhaling, one cycle per breath. The
+// period is also exposed as a rate hint. A steady noise or silence yields no period,
+// a flat output and zero quality rather than an invented rhythm.
 //
 // Causal and streaming; all memory is allocated in the constructor; process() never
 // allocates, locks or throws. Works at any input rate from 2 kHz to 48 kHz.

@@ -3,16 +3,19 @@
 // for the inhale/exhale ambiguity.
 //
 // Why this design: a breath gives two sound bursts, so the loudness envelope repeats at
-// half the breath period as well as at the full period. The two bursts are rarely alike,
+// the burst spacing as well as at the breath period. The two bursts are rarely alike,
 // though: they differ in loudness, length, spectral tilt and in the pause that follows.
-// Each feature's autocorrelation is therefore high at the breath period and lower (for
-// spectral-tilt features often negative) at half of it, while a genuine one-burst-per-
-// breath rhythm has a trough there. Summing normalised autocorrelations over features
-// and taking the strongest lag, then stepping down to a half or a third only when that
-// shorter lag explains the rhythm almost as well, picks the breath period rather than
-// the burst period or a multiple of it. Autocorrelations are kept as exponentially
-// weighted running sums (one multiply-add per lag and feature per sample), so the cost
-// is constant and nothing is recomputed over a window.
+// The estimate first takes the shortest lag that repeats nearly as well as the best lag
+// (the best is easily a multiple of the period), summing normalised autocorrelations over
+// features. It then asks whether that lag is only the burst spacing: if the rhythm
+// repeats better at twice the lag than at one and three times it, and some feature
+// clearly repeats better at twice the lag, bursts alternate (inhale, exhale) and the
+// breath is the pair. A genuine one-burst-per-breath rhythm repeats equally at all
+// multiples and is left alone. The decision has hysteresis so it does not flap.
+// Autocorrelations are exponentially weighted running sums (one multiply-add per lag and
+// feature per sample), so the cost is constant and nothing is recomputed over a window.
+// Known limit: bursts that are alike in every feature and evenly spaced are inherently
+// ambiguous; they are read as one breath per burst unless they alternate measurably.
 
 #include <cstddef>
 #include <vector>
