@@ -54,7 +54,7 @@ Analysis run_analyzer(const sensors::Recording& rec, dsp::SignalKind kind) {
   dsp::BreathAnalyzer analyzer(config);
   Analysis out;
   const std::size_t n = rec.samples.size();
-  const auto seconds = static_cast<std::size_t>(std::floor((n - 1) / rec.sample_rate_hz)) + 1;
+  const auto seconds = static_cast<std::size_t>(std::floor((n - 1) / rec.sample_rate_hz + 1e-6)) + 1;
   out.rates.reserve(seconds);
   out.quality.reserve(seconds);
   const auto start = std::chrono::steady_clock::now();
@@ -62,7 +62,7 @@ Analysis run_analyzer(const sensors::Recording& rec, dsp::SignalKind kind) {
   for (std::size_t t = 0; t < seconds; ++t) {
     // The row for second t sees every sample whose time is <= t.
     const std::size_t end =
-        std::min(n, static_cast<std::size_t>(std::floor(t * rec.sample_rate_hz + 1e-9)) + 1);
+        std::min(n, static_cast<std::size_t>(std::floor(t * rec.sample_rate_hz + 1e-6)) + 1);
     const auto result =
         analyzer.process(std::span<const float>(rec.samples).subspan(done, end - done));
     done = end;

@@ -177,6 +177,8 @@ Recording read_csv(const std::filesystem::path& path, const RecordingOptions& op
     // Time columns are usually rounded (0.008 s at 125 Hz): fit the whole span instead.
     const double span = first_times.back() - first_times.front();
     rec.sample_rate_hz = span > 0 ? (first_times.size() - 1) / span : 1.0 / step;
+    const double whole = std::round(rec.sample_rate_hz);
+    if (std::abs(rec.sample_rate_hz - whole) < 1e-6 * whole) rec.sample_rate_hz = whole;
     if (options.sample_rate_hz) rec.sample_rate_hz = *options.sample_rate_hz;
   } else if (options.sample_rate_hz) {
     rec.sample_rate_hz = *options.sample_rate_hz;
@@ -222,7 +224,7 @@ std::string edf_error(int code) {
     case EDFLIB_NO_SUCH_FILE_OR_DIRECTORY: return "cannot open file";
     case EDFLIB_FILE_CONTAINS_FORMAT_ERRORS: return "not a valid EDF/EDF+/BDF file (format errors)";
     case EDFLIB_MAXFILES_REACHED: return "too many EDF files open";
-    case EDFLIB_FILE_READ_ERROR: return "read error";
+    case EDFLIB_FILE_READ_ERROR: return "cannot read the EDF header (truncated, or not an EDF file)";
     case EDFLIB_FILE_ALREADY_OPENED: return "file already open";
     case EDFLIB_FILE_IS_DISCONTINUOUS: return "discontinuous EDF+D files are not supported";
     default: return "cannot read EDF (error " + std::to_string(code) + ")";
