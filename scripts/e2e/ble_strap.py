@@ -69,21 +69,21 @@ while not chr_mock.GetMethodCalls('StartNotify'):
 print('strap: subscribed', flush=True)
 
 rng = random.Random(a.seed)
+sent_rr = []  # (data time, rr seconds) as quantised in the packets
 t = 0.0
 t0 = time.monotonic()
 paused = False
-shift = 0.0  # wall seconds spent disconnected
 while t < a.seconds:
     hr = a.hr + a.rsa * math.sin(2 * math.pi * t * a.rate / 60.0)
     rr = 60.0 / hr + rng.gauss(0.0, 0.004)
     rr_1024 = int(round(rr * 1024))
     t += rr_1024 / 1024.0
+    sent_rr.append((t, rr_1024 / 1024.0))
     if a.pause_at >= 0 and not paused and t >= a.pause_at:
         paused = True
+        chr_mock.ClearCalls()
         mock(dev_path, 'org.bluez.Device1').Disconnect()
         time.sleep(a.pause_for)
-        shift += a.pause_for
-        chr_mock.ClearCalls()
         deadline = time.monotonic() + 30
         while not chr_mock.GetMethodCalls('StartNotify'):
             if time.monotonic() > deadline:
@@ -97,4 +97,7 @@ while t < a.seconds:
     packet = [0x16, int(round(hr)) & 0xFF, rr_1024 & 0xFF, rr_1024 >> 8]
     chr_mock.UpdateProperties('org.bluez.GattCharacteristic1',
                               {'Value': dbus.Array(packet, signature='y', variant_level=1)})
-print(f'strap: sent {t:.1f} s of beats', flush=True)
+last = [rr for (bt, rr) in sent_rr if bt >= t - 60.0]
+rmssd = math.sqrt(sum((1000 * (y - x)) ** 2 for x, y in zip(last, last[1:])) / (len(last) - 1))
+print(f'strap: sent {t:.1f} s of beats; truth over the last 60 s: rmssd_ms {rmssd:.1f} '
+      f'mean_hr {60 * len(last) / sum(last):.1f}', flush=True)
