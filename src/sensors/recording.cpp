@@ -287,6 +287,15 @@ Recording read_recording(const std::filesystem::path& path, const RecordingOptio
     rec = read_sound_file(path);
     if (options.sample_rate_hz) rec.sample_rate_hz = *options.sample_rate_hz;
   }
+  // Found by fuzzing: float WAV/EDF/CSV values beyond float range became inf or NaN, and a
+  // time column a few femtoseconds apart gave a rate that made `analyze` allocate forever.
+  if (!(rec.sample_rate_hz >= kMinRecordingRateHz && rec.sample_rate_hz <= kMaxRecordingRateHz))
+    fail(path, "sample rate " + std::to_string(rec.sample_rate_hz) + " Hz is outside " +
+                   std::to_string(static_cast<int>(kMinRecordingRateHz)) + "-" +
+                   std::to_string(static_cast<int>(kMaxRecordingRateHz)) + " Hz");
+  const auto bad = std::find_if(rec.samples.begin(), rec.samples.end(), [](float v) { return !std::isfinite(v); });
+  if (bad != rec.samples.end())
+    fail(path, "sample " + std::to_string(bad - rec.samples.begin()) + " is not a finite number (corrupt or out of range)");
   return rec;
 }
 

@@ -32,6 +32,12 @@ struct Recording {
   double duration_s() const { return sample_rate_hz > 0 ? samples.size() / sample_rate_hz : 0.0; }
 };
 
+// Sample rates a recording may have: below 1 Hz a breath is barely sampled, above
+// 384 kHz (the fastest audio) the file is corrupt, and either would make consumers size
+// buffers from a nonsense rate.
+inline constexpr double kMinRecordingRateHz = 1.0;
+inline constexpr double kMaxRecordingRateHz = 384000.0;
+
 // Throws RecordingError on any problem (missing file, unknown column, corrupt data).
 Recording read_recording(const std::filesystem::path& path, const RecordingOptions& options = {});
 
