@@ -1,5 +1,7 @@
 #include "session/programme.hpp"
 
+#include "session/theil_sen.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -26,6 +28,16 @@ const char* to_string(StageDecision decision) {
     case StageDecision::hold: break;
   }
   return "hold";
+}
+
+std::optional<double> measured_baseline_rate(std::span<const SessionOutcome> history) {
+  std::vector<double> rates;
+  for (const SessionOutcome& outcome : history) {
+    if (outcome.resting_rate_bpm) rates.push_back(*outcome.resting_rate_bpm);
+    if (rates.size() == kBaselineSessions) break;
+  }
+  if (rates.empty()) return std::nullopt;
+  return median_of(rates);
 }
 
 Programme default_programme(double baseline_rate_bpm, const DefaultProgrammeConfig& config) {

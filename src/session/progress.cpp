@@ -171,10 +171,16 @@ std::optional<Plateau> evaluate_plateau(std::span<const SessionOutcome> history,
                                         const PlateauRule& rule) {
   assert(index < history.size());
   std::vector<const SessionOutcome*> window;  // newest first
-  for (std::size_t i = index + 1; i-- > 0 && window.size() < rule.window_sessions;) {
+  const auto days_covered = [&] {
+    return window.empty() ? 0.0 : 7.0 * weeks_between(window.back()->start, window.front()->start);
+  };
+  for (std::size_t i = index + 1;
+       i-- > 0 && (window.size() < rule.window_sessions || days_covered() < rule.min_window_days);) {
     if (history[i].pre_tension) window.push_back(&history[i]);
   }
-  if (window.size() < rule.window_sessions || window.size() < 2) return std::nullopt;
+  if (window.size() < std::max<std::size_t>(2, rule.window_sessions) ||
+      days_covered() < rule.min_window_days)
+    return std::nullopt;
   std::reverse(window.begin(), window.end());
 
   std::vector<double> x;

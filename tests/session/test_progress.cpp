@@ -29,6 +29,13 @@ std::vector<SessionOutcome> every_other_day(const std::vector<double>& pre) {
   return h;
 }
 
+// The window rule on its own: exactly the last N sessions, however close together.
+PlateauRule sessions_only() {
+  PlateauRule rule;
+  rule.min_window_days = 0;
+  return rule;
+}
+
 std::vector<std::size_t> flagged_sessions(const ProgressReport& report, bool SessionProgress::*flag) {
   std::vector<std::size_t> indices;
   for (const auto& s : report.sessions)
@@ -91,18 +98,20 @@ TEST_CASE("plateau fires on the first window with no meaningful fall", "[progres
   //   ending at 7: {7,6,5,5,5,5}  slope -1/3, CI includes 0, change -5/3  -> no
   //   ending at 8: {6,5,5,5,5,5}  slope 0,    CI [-1/2, 0],   change 0    -> plateau
   const auto history = every_other_day({9, 8, 7, 6, 5, 5, 5, 5, 5, 5});
-  const ProgressReport report = analyse_progress(history);
+  ProgressConfig config;
+  config.plateau = sessions_only();
+  const ProgressReport report = analyse_progress(history, config);
   CHECK(flagged_sessions(report, &SessionProgress::plateau) == std::vector<std::size_t>{8, 9});
 
-  const auto at6 = evaluate_plateau(history, 6, PlateauRule{});
+  const auto at6 = evaluate_plateau(history, 6, sessions_only());
   REQUIRE(at6);
   CHECK(at6->fit.slope == Approx(-2.0 / 3.0 * 3.5));  // per week
   CHECK(at6->change_points == Approx(-10.0 / 3.0));
   CHECK(at6->fit.interval_includes_zero());
-  const auto at5 = evaluate_plateau(history, 5, PlateauRule{});
+  const auto at5 = evaluate_plateau(history, 5, sessions_only());
   REQUIRE(at5);
   CHECK(at5->fit.slope_high == Approx(-0.5 * 3.5));
-  const auto at8 = evaluate_plateau(history, 8, PlateauRule{});
+  const auto at8 = evaluate_plateau(history, 8, sessions_only());
   REQUIRE(at8);
   CHECK(at8->fit.slope == 0.0);
   CHECK(at8->fit.slope_low == Approx(-0.5 * 3.5));
@@ -117,7 +126,7 @@ TEST_CASE("an oscillating mid-scale rating is a plateau, a low one is not",
           "[progress][plateau]") {
   // 5,6,5,6,5,6: pairwise slopes (per step) -1,-1,-1/3, six 0s, 1/5,1/3,1/3,1,1,1 -> median 0.
   const auto stuck = every_other_day({5, 6, 5, 6, 5, 6});
-  const auto p = evaluate_plateau(stuck, 5, PlateauRule{});
+  const auto p = evaluate_plateau(stuck, 5, sessions_only());
   REQUIRE(p);
   CHECK(p->fit.slope == 0.0);
   CHECK(p->fit.slope_low == Approx(-3.5));
@@ -126,10 +135,24 @@ TEST_CASE("an oscillating mid-scale rating is a plateau, a low one is not",
   CHECK(p->flagged);
 
   const auto low = every_other_day({1, 2, 1, 2, 1, 2});
-  const auto q = evaluate_plateau(low, 5, PlateauRule{});
+  const auto q = evaluate_plateau(low, 5, sessions_only());
   REQUIRE(q);
   CHECK_FALSE(q->flagged);  // median 1.5 is at the floor: nothing left to improve
-  CHECK_FALSE(evaluate_plateau(every_other_day({5, 6, 5, 6, 5}), 4, PlateauRule{}));  // 5 < N
+  CHECK_FALSE(evaluate_plateau(every_other_day({5, 6, 5, 6, 5}), 4, sessions_only()));  // 5 < N
+}
+
+TEST_CASE("the plateau window reaches back at least two weeks", "[progress][plateau]") {
+  // Sessions every 2 days: the last 6 span 10 days, so the window grows to 8 (14 days).
+  // {7,7,5,5,5,5,5,5}: 12 negative pairwise slopes and 16 zeros -> slope 0, plateau.
+  const auto history = every_other_day({9, 9, 7, 7, 5, 5, 5, 5, 5, 5});
+  const auto p = evaluate_plateau(history, 9, PlateauRule{});
+  REQUIRE(p);
+  CHECK(p->window == 8);
+  CHECK(p->weeks == 2.0);
+  CHECK(p->fit.slope == 0.0);
+  CHECK(p->flagged);
+  // With only 12 days of history there is no verdict yet.
+  CHECK_FALSE(evaluate_plateau(history, 6, PlateauRule{}));
 }
 
 TEST_CASE("trends are per week and distinguish the measures", "[progress][trend]") {

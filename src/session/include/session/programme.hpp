@@ -61,6 +61,11 @@ struct DefaultProgrammeConfig {
   int sessions_per_week = 5;
 };
 
+// The patient's measured resting rate: the median opening rate of their first
+// kBaselineSessions sessions that have one; nullopt when none has.
+inline constexpr std::size_t kBaselineSessions = 3;
+std::optional<double> measured_baseline_rate(std::span<const SessionOutcome> history);
+
 // The default ladder for a patient whose resting rate is baseline_rate_bpm (> 0).
 Programme default_programme(double baseline_rate_bpm, const DefaultProgrammeConfig& config = {});
 

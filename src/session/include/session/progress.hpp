@@ -31,7 +31,9 @@ struct FlareUpRule {
 
 // Plateau: pre-session tension has stopped falling, though it is not yet low.
 struct PlateauRule {
-  std::size_t window_sessions = 6;        // N: the last N sessions with a pre-tension rating
+  std::size_t window_sessions = 6;        // N: the last N sessions with a pre-tension rating ...
+  double min_window_days = 14.0;          // ... reaching back at least this far (a week of daily
+                                          // practice is too short to call a plateau)
   double mcid_points = 1.0;               // minimal clinically important difference, 0–10 NRS
   double floor_points = 2.0;              // at or below this median tension there is nothing to flag
   double confidence = 0.95;
@@ -132,7 +134,8 @@ struct ProgressReport {
 std::optional<FlareUp> detect_flare_up(std::span<const SessionOutcome> history, std::size_t index,
                                        const FlareUpRule& rule);
 
-// Plateau test over the window ending at session `index`; nullopt when the window is not full.
+// Plateau test over the window ending at session `index`; nullopt while the history is too
+// short to fill it (fewer than N rated sessions, or less than min_window_days of them).
 std::optional<Plateau> evaluate_plateau(std::span<const SessionOutcome> history, std::size_t index,
                                         const PlateauRule& rule);
 
