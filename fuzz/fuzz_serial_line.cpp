@@ -1,8 +1,8 @@
 // The serial belt's line protocol (serial_line.hpp): the input is a byte stream cut into
 // lines at '\n' as SerialSource does (over-long lines truncated the same way), each line
 // parsed and fed to the rate estimator with arrival times 10 ms apart. Accepted samples
-// must be finite and a found rate finite and positive: the source divides by it and sizes
-// its ring from it.
+// must be finite and a declared or found rate within kMin/kMaxSerialRateHz: the source
+// divides by it and sizes its ring from it.
 
 #include <cmath>
 #include <string>
@@ -22,7 +22,8 @@ void check_line(const respira::sensors::SerialLine& line) {
     require(!line.t_ms || std::isfinite(*line.t_ms), "a sample's T_MS is finite");
   }
   if (line.kind == Kind::rate)
-    require(line.rate_hz > 0 && std::isfinite(line.rate_hz), "a declared rate is finite and positive");
+    require(line.rate_hz >= respira::sensors::kMinSerialRateHz && line.rate_hz <= respira::sensors::kMaxSerialRateHz,
+            "a declared rate is within the documented bounds");
 }
 
 }  // namespace
@@ -43,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_line(line);
     arrival_s += 0.01;
     if (const auto rate = estimator.add(line, arrival_s))
-      require(*rate > 0 && std::isfinite(*rate), "an estimated rate is finite and positive");
+      require(*rate >= respira::sensors::kMinSerialRateHz && *rate <= respira::sensors::kMaxSerialRateHz,
+              "an estimated rate is within the documented bounds");
   }
   check_line(respira::sensors::parse_serial_line(partial));
   return 0;

@@ -287,8 +287,8 @@ Recording read_recording(const std::filesystem::path& path, const RecordingOptio
     rec = read_sound_file(path);
     if (options.sample_rate_hz) rec.sample_rate_hz = *options.sample_rate_hz;
   }
-  // Found by fuzzing: float WAV/EDF/CSV values beyond float range became inf or NaN, and a
-  // time column a few femtoseconds apart gave a rate that made `analyze` allocate forever.
+  // Found while fuzzing (fuzz/regressions): NaN in float WAV, CSV values beyond float range, a
+  // time column 1e-300 s apart giving a rate that made `analyze` allocate without bound.
   if (!(rec.sample_rate_hz >= kMinRecordingRateHz && rec.sample_rate_hz <= kMaxRecordingRateHz))
     fail(path, "sample rate " + std::to_string(rec.sample_rate_hz) + " Hz is outside " +
                    std::to_string(static_cast<int>(kMinRecordingRateHz)) + "-" +

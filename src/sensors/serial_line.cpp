@@ -50,6 +50,8 @@ std::optional<double> declared_rate(std::string_view comment) {
   return std::nullopt;
 }
 
+bool plausible_rate(double rate_hz) { return rate_hz >= kMinSerialRateHz && rate_hz <= kMaxSerialRateHz; }
+
 }  // namespace
 
 SerialLine parse_serial_line(std::string_view line) {
@@ -60,7 +62,7 @@ SerialLine parse_serial_line(std::string_view line) {
   if (line.empty()) return out;
   if (line.front() == '#') {
     if (const auto rate = declared_rate(line.substr(1))) {
-      if (*rate > 0.0 && std::isfinite(*rate)) {
+      if (plausible_rate(*rate)) {
         out.kind = SerialLine::Kind::rate;
         out.rate_hz = *rate;
       } else {
@@ -124,14 +126,19 @@ std::optional<double> SerialRateEstimator::add(const SerialLine& line, double ar
       std::nth_element(steps.begin(), steps.begin() + static_cast<std::ptrdiff_t>(steps.size() / 2),
                        steps.end());
       const double median_ms = steps[steps.size() / 2];
-      rate_hz_ = snap_sample_rate(1000.0 / median_ms);
+      // Steps that overflow or underflow gave 0 or inf Hz (fuzz/regressions/serial_line).
+      const double rate = snap_sample_rate(1000.0 / median_ms);
+      if (!plausible_rate(rate)) return std::nullopt;
+      rate_hz_ = rate;
       method_ = "timestamps";
       return rate_hz_;
     }
   }
   const double span = arrival_s - first_arrival_s_;
   if (t_ms_.empty() && arrivals_ >= config_.min_arrivals && span >= config_.min_arrival_span_s) {
-    rate_hz_ = snap_sample_rate(static_cast<double>(arrivals_ - 1) / span);
+    const double rate = snap_sample_rate(static_cast<double>(arrivals_ - 1) / span);
+    if (!plausible_rate(rate)) return std::nullopt;
+    rate_hz_ = rate;
     method_ = "arrival";
   }
   return rate_hz_;

@@ -19,6 +19,11 @@
 
 namespace respira::sensors {
 
+// Rates a belt may have, declared or inferred. Others (a "#rate=1e300" line, timestamps
+// whose steps overflow) are refused: the source sizes its ring and gaps from the rate.
+inline constexpr double kMinSerialRateHz = 1.0;
+inline constexpr double kMaxSerialRateHz = 10000.0;
+
 struct SerialLine {
   enum class Kind { sample, rate, ignored, malformed };
   Kind kind = Kind::ignored;
