@@ -16,7 +16,12 @@ int main(int argc, char** argv) {
   respira::cli::register_all_commands(app);
 
   std::vector<std::string> args(argv + 1, argv + argc);
-  const bool has_gui = app.get_subcommand_no_throw("gui") != nullptr;
+  bool has_gui = true;  // CLI11 2.1 (Debian 12) has no get_subcommand_no_throw
+  try {
+    app.get_subcommand("gui");
+  } catch (const CLI::OptionNotFound&) {
+    has_gui = false;
+  }
   if (args.empty() && has_gui) args.emplace_back("gui");
   std::reverse(args.begin(), args.end());  // CLI11 parses a reversed vector
 
