@@ -182,16 +182,20 @@ void SerialSource::take_line(std::string_view text, double now_s) {
   }
   if (line.kind != SerialLine::Kind::sample) return;
 
-  // A gap: the T_MS step when the device's clock runs on, else the silence we saw.
+  // A gap: the T_MS step when the device's clock ran on (also across a reopen, where
+  // lines buffered while nobody listened arrive late and arrival time would mislead),
+  // else the silence we saw.
   const double period_s = 1.0 / sample_rate_hz_;
   const bool resumed = stalled_ || after_reconnect_;
-  const bool clock_runs_on = line.t_ms && last_t_ms_ && *line.t_ms >= *last_t_ms_;
+  const double silence_s = now_s - last_data_s_;
   double gap_s = 0.0;
-  if (clock_runs_on && !after_reconnect_) {
+  const bool clock_runs_on = line.t_ms && last_t_ms_ && *line.t_ms >= *last_t_ms_ &&
+                             (*line.t_ms - *last_t_ms_) / 1000.0 <= silence_s + 2.0;
+  if (clock_runs_on) {
     const double step_s = (*line.t_ms - *last_t_ms_) / 1000.0;
     if (step_s > 2.5 * period_s) gap_s = step_s - period_s;
   } else if (resumed) {
-    gap_s = now_s - last_data_s_ - period_s;
+    gap_s = silence_s - period_s;
   }
   if (gap_s > 0.0) {
     feed_->mark_gap(gap_s);

@@ -7,7 +7,7 @@
 // and pushes values into a SampleFeed. Faults are reported, never fatal:
 //   - silence longer than stall_timeout_s (feeder stopped) -> reported; when data comes
 //     back the gap is marked (from the T_MS jump when the device kept its clock, else
-//     from arrival time);
+//     from the silence seen);
 //   - the port closing or failing (unplugged, pty closed) -> reported, gap, reopened
 //     with back-off while the session goes on.
 
@@ -32,7 +32,7 @@ struct SerialConfig {
   int baud = 115200;
   double rate_timeout_s = 5.0;
   double stall_timeout_s = 1.0;
-  double max_backoff_s = 2.0;
+  double max_backoff_s = 1.0;
   double ring_seconds = 30.0;
 };
 
