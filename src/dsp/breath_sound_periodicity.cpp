@@ -13,6 +13,7 @@ EnvelopePeriodicity::EnvelopePeriodicity(const Config& config)
       max_lag_(static_cast<std::size_t>(std::ceil(1.5 * 60.0 / config_.min_rate_bpm * config_.sample_rate_hz)) + 1),
       alpha_(1.0 / (config_.memory_s * config_.sample_rate_hz)),
       update_every_(static_cast<std::size_t>(std::max(1.0, std::round(config_.update_interval_s * config_.sample_rate_hz)))),
+      switch_after_(static_cast<std::size_t>(std::max(1.0, std::round(config_.switch_after_s / config_.update_interval_s)))),
       mean_(config_.features, 0.0),
       history_(config_.features * (max_lag_ + 1), 0.0),
       acf_(config_.features * (max_lag_ + 1), 0.0),
@@ -106,41 +107,59 @@ void EnvelopePeriodicity::estimate() noexcept {
   // That lag may still be the burst period (inhale, exhale, inhale...). The pair is the
   // breath when the rhythm repeats better at even multiples of the lag than at odd ones,
   // and some feature (loudness, tilt) tells successive bursts apart.
-  if (2.0 * lag <= static_cast<double>(usable)) {
+  if (3.0 * lag <= static_cast<double>(usable)) {
     double pair_lag = 0.0, triple_lag = 0.0;
     const double pair = best_near(2.0 * lag, pair_lag);
-    const double odd = 3.0 * lag <= static_cast<double>(usable) ? std::max(sum_[first], best_near(3.0 * lag, triple_lag))
-                                                                 : sum_[first];
+    const double odd = std::max(sum_[first], best_near(3.0 * lag, triple_lag));
     double alternation = -1.0;
     for (std::size_t f = 0; f < config_.features; ++f) {
       alternation = std::max(alternation, normalised(f, static_cast<std::size_t>(pair_lag)) - normalised(f, first));
     }
-    // Hysteresis: keep the current pairing decision unless the evidence turns clearly.
-    const bool paired_now = !std::isnan(period_s_) &&
-                            std::abs(period_s_ * config_.sample_rate_hz / pair_lag - 1.0) < 0.15;
-    const double slack = paired_now ? 0.5 : 1.0;
-    if (pair >= config_.min_correlation && pair - odd >= slack * config_.even_margin &&
-        alternation >= slack * config_.alternation) {
+    if (pair >= config_.min_correlation && pair - odd >= config_.even_margin && alternation >= config_.alternation) {
       lag = pair_lag;
     }
   }
+  // A jump away from the current period (most often an octave) is believed only once it
+  // has persisted; meanwhile the current period keeps tracking its own peak.
+  if (!std::isnan(period_s_)) {
+    const double current = period_s_ * config_.sample_rate_hz;
+    if (std::abs(lag / current - 1.0) > config_.jump_tolerance) {
+      if (pending_count_ > 0 && std::abs(lag / pending_lag_ - 1.0) <= config_.jump_tolerance) {
+        ++pending_count_;
+      } else {
+        pending_lag_ = lag;
+        pending_count_ = 1;
+      }
+      if (pending_count_ < switch_after_) {
+        double at = current;
+        best_near(current, at);
+        settle(at);
+        return;
+      }
+    }
+  }
+  pending_count_ = 0;
+  settle(lag);
+}
+
+void EnvelopePeriodicity::settle(double lag) noexcept {
   // Parabolic interpolation of the peak for sub-sample precision.
-  const auto i = static_cast<std::size_t>(lag);
+  const auto i = std::clamp(static_cast<std::size_t>(std::round(lag)), min_lag_, usable_);
   const double left = sum_[i - 1], mid = sum_[i], right = sum_[i + 1];
   const double curvature = left - 2.0 * mid + right;
   const double offset = curvature < 0.0 ? std::clamp(0.5 * (left - right) / curvature, -0.5, 0.5) : 0.0;
-  period_s_ = (lag + offset) / config_.sample_rate_hz;
+  period_s_ = (static_cast<double>(i) + offset) / config_.sample_rate_hz;
   strength_ = std::clamp(mid, 0.0, 1.0);
+  const auto half = static_cast<std::size_t>(std::round(0.5 * (static_cast<double>(i) + offset)));
   for (std::size_t f = 0; f < config_.features; ++f) {
-    const double at_period = normalised(f, i);
-    const double at_half = normalised(f, static_cast<std::size_t>(std::round(0.5 * (lag + offset))));
-    weights_[f] = std::max(0.0, at_period - std::max(0.0, at_half));
+    weights_[f] = std::max(0.0, normalised(f, i) - std::max(0.0, normalised(f, half)));
   }
 }
 
 void EnvelopePeriodicity::reset() noexcept {
   count_ = 0;
   usable_ = 0;
+  pending_count_ = 0;
   since_update_ = 0;
   head_ = 0;
   std::fill(mean_.begin(), mean_.end(), 0.0);

@@ -35,6 +35,8 @@ class EnvelopePeriodicity {
     double even_margin = 0.02;       // even multiples must repeat this much better than odd
     double alternation = 0.1;       // a feature this much more alike at 2x the repeat => pairs
     double min_correlation = 0.1;    // below this there is no rhythm to speak of
+    double jump_tolerance = 0.2;     // a new period further than this (relative) is a jump
+    double switch_after_s = 6.0;     // a jump must persist this long to be believed
   };
 
   explicit EnvelopePeriodicity(const Config& config);
@@ -57,6 +59,7 @@ class EnvelopePeriodicity {
   bool is_peak(std::size_t lag) const noexcept;
   double best_near(double lag, double& at) const noexcept;  // local max within +-15 %
   void estimate() noexcept;
+  void settle(double lag) noexcept;  // adopt the peak at lag as the period
 
   Config config_;
   std::size_t min_lag_;
@@ -64,7 +67,10 @@ class EnvelopePeriodicity {
   std::size_t max_lag_;      // longest lag kept (room for the pairing test)
   double alpha_;
   std::size_t update_every_;
+  std::size_t switch_after_;     // estimates a jump must persist
   std::size_t since_update_ = 0;
+  std::size_t pending_count_ = 0;  // consecutive estimates agreeing on a jump
+  double pending_lag_ = 0.0;
   std::size_t count_ = 0;
   std::size_t usable_ = 0;  // longest lag with two periods of history
   std::vector<double> mean_;     // per feature running mean (removed before correlating)
