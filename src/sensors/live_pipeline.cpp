@@ -47,6 +47,7 @@ struct LivePipeline::Impl {
   double input_time_s = 0.0;  // end of the processed input
   double next_second_s = 0.0;
   double last_publish_wall_s = -1e9;
+  bool dirty = false;  // processed input not yet in a snapshot
   std::uint64_t snapshot_index = 0;
   std::deque<float> history_waveform;
   std::deque<dsp::BreathEvent> history_events;
@@ -70,10 +71,14 @@ void LivePipeline::Impl::run(std::stop_token stop) {
     if (r.count > 0) {
       process_block(std::span<const float>(read_buffer).first(r.count));
     }
+    // Publish at most every publish_interval_s while data streams, and at once when
+    // the input pauses, so readers never look at a stale state for long.
+    dirty = dirty || r.count > 0 || r.gap_before_s > 0.0;
     const double now = wall_now_s();
-    if (now - last_publish_wall_s >= options.publish_interval_s) {
+    if (dirty && (r.count == 0 || now - last_publish_wall_s >= options.publish_interval_s)) {
       publish();
       last_publish_wall_s = now;
+      dirty = false;
     }
     if (r.count == 0 && r.gap_before_s == 0.0) {
       if (source->health().finished) {
