@@ -12,6 +12,7 @@ ScratchFile::ScratchFile(const char* file_name) {
   if (!::mkdtemp(pattern.data())) violated("cannot create a temporary directory for fuzz inputs");
   directory_ = pattern;
   path_ = directory_ / file_name;
+  std::filesystem::create_directories(path_.parent_path());
 }
 
 ScratchFile::~ScratchFile() {

@@ -30,7 +30,8 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
 }
 
 // Parsers that take a path (read_recording picks the format by extension) get the input
-// written to one file in a private temporary directory, removed when the process exits.
+// written to one file (FILE_NAME may name a subdirectory) in a private temporary directory,
+// removed when the process exits.
 class ScratchFile {
  public:
   explicit ScratchFile(const char* file_name);
@@ -40,6 +41,7 @@ class ScratchFile {
 
   // Replaces the file's content with the input and returns its path.
   const std::filesystem::path& write(const std::uint8_t* data, std::size_t size);
+  const std::filesystem::path& path() const { return path_; }
 
  private:
   std::filesystem::path directory_;
