@@ -18,7 +18,7 @@ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build "$BUILD" -j"$JOBS" --target test_sensors bench_soak || { echo "tsan.sh: build failed" >&2; exit 1; }
 
 # See scripts/tsan.supp for the one suppression (inside libstdc++ 12) and why.
-export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 history_size=4 suppressions=$ROOT/scripts/tsan.supp"
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 history_size=4 suppressions=$ROOT/scripts/tsan.supp"
 # Some kernels randomise mmap beyond what TSan's shadow layout accepts; run without ASLR.
 run() { if setarch "$(uname -m)" -R true 2>/dev/null; then setarch "$(uname -m)" -R "$@"; else "$@"; fi; }
 
@@ -26,6 +26,9 @@ status=0
 echo "== ThreadSanitizer: test_sensors"
 run "$BUILD/tests/test_sensors" || status=1
 echo "== ThreadSanitizer: bench_soak (2 h accelerated, 20 s real time)"
-run "$BUILD/bench/bench_soak" --hours 2 --speed 2000 --realtime-seconds 20 || status=1
+# Only a race fails here (TSan exits 66): TSan's shadow memory makes the bench's own
+# memory-growth verdict meaningless in this build; bench/bench_soak in a normal build judges that.
+run "$BUILD/bench/bench_soak" --hours 2 --speed 2000 --realtime-seconds 20
+[ $? -eq 66 ] && status=1
 [ $status -eq 0 ] && echo "tsan.sh: no data race reported" || echo "tsan.sh: FAILED" >&2
 exit $status
