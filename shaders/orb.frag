@@ -1,0 +1,69 @@
+#version 330 core
+// The breathing orb. Its radius follows the guide's target lung volume (already eased by
+// the pacer), its colour turns from the inhale hue to the exhale hue as the breath
+// turns, and a thin bright ring shows the person's own measured breath on the same
+// scale: when they follow the guide the ring rests on the orb's rim.
+
+in vec2 v_uv;
+out vec4 frag_color;
+
+uniform vec2 u_size;           // viewport in pixels
+uniform float u_time;          // seconds, drives the slow inner drift
+uniform float u_target;        // guide volume 0..1
+uniform float u_measured;      // measured volume 0..1; negative when unknown
+uniform float u_exhale;        // 0 = inhale colour, 1 = exhale colour (eased)
+uniform float u_motion;        // 1 normal, 0 reduced motion
+uniform float u_dim;           // 0 normal, 1 eyes-closed (nearly dark)
+uniform vec3 u_inhale_color;
+uniform vec3 u_exhale_color;
+uniform vec3 u_measured_color;
+uniform vec3 u_background;
+
+const float kSmallest = 0.13;  // radius at empty lungs, in units of the shorter side
+const float kLargest = 0.41;   // ... at full lungs
+
+float radius_for(float volume) { return mix(kSmallest, kLargest, clamp(volume, 0.0, 1.0)); }
+
+// Tiny per-pixel noise so the soft gradients do not band on 8-bit displays.
+float dither(vec2 p) { return fract(sin(dot(p, vec2(12.9898, 78.233))) * 43758.5453) - 0.5; }
+
+void main() {
+  vec2 px = v_uv * u_size;
+  float unit = min(u_size.x, u_size.y);
+  vec2 p = (px - 0.5 * u_size) / unit;
+  float r = length(p);
+  // The rim stays a true circle so the measured ring can be laid against it exactly.
+  float radius = radius_for(u_target);
+  vec3 tint = mix(u_inhale_color, u_exhale_color, u_exhale);
+
+  // Background: a faint vertical gradient and a halo that grows with the breath.
+  vec3 colour = u_background * (0.92 + 0.22 * v_uv.y);
+  float outside = max(r - radius, 0.0);
+  float halo = exp(-outside * 7.0) * (0.10 + 0.22 * u_target) + exp(-outside * 26.0) * 0.16;
+  colour += tint * halo;
+
+  // The orb: lit from slightly above, brighter core, soft rim.
+  float edge = 1.6 / unit;
+  float body = 1.0 - smoothstep(radius - edge, radius + edge, r);
+  float depth = clamp(r / radius, 0.0, 1.0);
+  vec2 light = p - vec2(-0.25, 0.32) * radius;
+  float highlight = exp(-dot(light, light) / (radius * radius * 0.35));
+  vec3 inner = mix(tint * 1.05, tint * 0.55, depth * depth);
+  inner += vec3(0.16) * highlight + tint * 0.25 * smoothstep(0.75, 1.0, depth);
+  // Slow light drifting outward through the orb, like breath; off with reduced motion.
+  float drift = sin(depth * 9.0 - u_time * 0.9) * sin(p.x * 7.0 + p.y * 5.0 + u_time * 0.3);
+  inner *= 1.0 + u_motion * 0.06 * drift;
+  colour = mix(colour, inner, body * 0.94);
+
+  // The person's own breath: a thin bright ring with a little glow.
+  if (u_measured >= 0.0) {
+    float ring_r = radius_for(u_measured);
+    float d = abs(r - ring_r) * unit;
+    float ring = exp(-d * d / 2.2) * 0.95 + exp(-d / 9.0) * 0.18;
+    colour = mix(colour, u_measured_color, clamp(ring, 0.0, 1.0));
+  }
+
+  colour *= mix(1.0, 0.12, u_dim);
+  colour += dither(px) / 255.0;
+  frag_color = vec4(colour, 1.0);
+}

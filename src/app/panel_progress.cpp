@@ -1,0 +1,122 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "charts.hpp"
+#include "ui.hpp"
+
+namespace respira::app {
+
+namespace {
+
+constexpr double kReloadEveryS = 5.0;  // sessions may be added from another workstation
+
+}  // namespace
+
+void ProgressPanel::Draw(UiContext& c) {
+  const Palette& p = c.colours();
+  ImGui::PushFont(c.fonts.heading);
+  ImGui::TextUnformatted("Progress");
+  ImGui::PopFont();
+  if (c.repository == nullptr) {
+    ImGui::TextColored(p.muted.vec4(), "No session store is open (%s), so there is no history to show.",
+                       c.repository_note.c_str());
+    return;
+  }
+  const std::string& patient = c.settings.patient_id;
+  if (patient != loaded_for || c.wall_s - loaded_at_s > kReloadEveryS) {
+    loaded_for = patient;
+    loaded_at_s = c.wall_s;
+    try {
+      sessions = c.repository->list_sessions(patient.empty() ? std::nullopt : std::optional<std::string>(patient));
+      std::erase_if(sessions, [](const session::Session& s) { return s.status == session::SessionStatus::recording; });
+      std::sort(sessions.begin(), sessions.end(),
+                [](const auto& a, const auto& b) { return a.started_at < b.started_at; });
+      error.clear();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  ImGui::TextColored(p.muted.vec4(), "%s  |  %zu sessions  |  %s",
+                     patient.empty() ? "everyone" : patient.c_str(), sessions.size(),
+                     c.repository->describe().c_str());
+  if (!error.empty()) ImGui::TextColored(p.warn.vec4(), "%s", error.c_str());
+  if (sessions.empty()) {
+    ImGui::Dummy({0.0f, 30.0f});
+    ImGui::TextColored(p.muted.vec4(), "No finished sessions yet. Each practice you save adds a point here.");
+    return;
+  }
+
+  // One x step per session; charts show tension before/after and breathing figures.
+  std::vector<TimedValue> pre, post, change, rate, adherence;
+  double sum_change = 0.0;
+  int changes = 0;
+  for (std::size_t i = 0; i < sessions.size(); ++i) {
+    const auto& s = sessions[i];
+    const double x = static_cast<double>(i + 1);
+    if (s.pre_tension) pre.push_back({x, double(*s.pre_tension)});
+    if (s.post_tension) post.push_back({x, double(*s.post_tension)});
+    if (s.pre_tension && s.post_tension) {
+      change.push_back({x, double(*s.post_tension - *s.pre_tension)});
+      sum_change += *s.post_tension - *s.pre_tension;
+      ++changes;
+    }
+    if (s.metrics.median_rate_bpm) rate.push_back({x, *s.metrics.median_rate_bpm});
+    if (s.metrics.adherence) adherence.push_back({x, *s.metrics.adherence * 10.0});
+  }
+  if (changes > 0) {
+    ImGui::TextColored(p.inhale.vec4(), "Tension changes by %+.1f points per session on average (%d rated sessions).",
+                       sum_change / changes, changes);
+  }
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float table_h = std::min(avail.y * 0.34f, ImGui::GetTextLineHeightWithSpacing() * (sessions.size() + 2.0f));
+  const ImVec2 cell{(avail.x - gap) * 0.5f, avail.y - table_h - gap};
+  const double n = static_cast<double>(sessions.size());
+  {
+    Chart chart("Tension before (orange) and after (blue)", cell, 0.5, n + 0.5, 0.0, 10.0, p);
+    chart.line(pre, p.exhale.u32(0.6f), 1.5f);
+    chart.dots(pre, p.exhale.u32(), 4.5f);
+    chart.line(post, p.inhale.u32(0.6f), 1.5f);
+    chart.dots(post, p.inhale.u32(), 4.5f);
+  }
+  ImGui::SameLine(0.0f, gap);
+  {
+    double high = 16.0;
+    for (const auto& r : rate) high = std::max(high, std::ceil(r.value / 4.0) * 4.0);
+    Chart chart("Median rate /min (white) and with-the-guide x10 % (green)", cell, 0.5, n + 0.5, 0.0, high, p);
+    chart.line(rate, p.measured.u32(0.7f), 1.5f);
+    chart.dots(rate, p.measured.u32(), 4.0f);
+    chart.dots(adherence, p.good.u32(), 4.0f);
+  }
+  if (ImGui::BeginTable("sessions", 7, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
+                        {avail.x, table_h})) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    for (const char* h : {"#", "started", "minutes", "rate /min", "with guide", "tension", "status"}) {
+      ImGui::TableSetupColumn(h);
+    }
+    ImGui::TableHeadersRow();
+    for (std::size_t i = sessions.size(); i-- > 0;) {
+      const auto& s = sessions[i];
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::Text("%zu", i + 1);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(s.started_at.substr(0, 16).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%.1f", s.duration_s / 60.0);
+      ImGui::TableNextColumn();
+      if (s.metrics.median_rate_bpm) ImGui::Text("%.1f", *s.metrics.median_rate_bpm); else ImGui::TextUnformatted("--");
+      ImGui::TableNextColumn();
+      if (s.metrics.adherence) ImGui::Text("%.0f%%", *s.metrics.adherence * 100.0); else ImGui::TextUnformatted("--");
+      ImGui::TableNextColumn();
+      ImGui::Text("%s -> %s", s.pre_tension ? std::to_string(*s.pre_tension).c_str() : "-",
+                  s.post_tension ? std::to_string(*s.post_tension).c_str() : "-");
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(std::string(session::to_string(s.status)).c_str());
+    }
+    ImGui::EndTable();
+  }
+}
+
+}  // namespace respira::app

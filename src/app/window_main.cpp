@@ -1,0 +1,326 @@
+// The only file that knows GLFW and OpenGL setup: it opens the window, drives the frame
+// loop at the display's rate (60 fps with vsync; a timed wait where there is no vsync, as
+// under Xvfb, so it never spins), and implements the screenshot and benchmark modes the
+// command line offers. Everything drawn comes from Ui (ImGui) and PacerView (our GLSL).
+
+#define GL_GLEXT_PROTOTYPES 1
+#include <GL/gl.h>
+#include <GLFW/glfw3.h>
+#include <stb_image_write.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/app.hpp"
+#include "audio_guide.hpp"
+#include "backends/imgui_impl_glfw.h"
+#include "backends/imgui_impl_opengl3.h"
+#include "imgui.h"
+#include "pacer_view.hpp"
+#include "session/repository.hpp"
+#include "settings.hpp"
+#include "source_choice.hpp"
+#include "theme.hpp"
+#include "trainer.hpp"
+#include "ui.hpp"
+
+namespace respira::app {
+
+namespace {
+
+constexpr double kFrameSeconds = 1.0 / 60.0;
+
+const char* const kNoDisplay =
+    "No display available: the trainer window needs a graphical session (DISPLAY/WAYLAND_DISPLAY unset).\n"
+    "Without a display, use the headless commands:\n"
+    "  respira analyze FILE                                   breath events and rates of a recording\n"
+    "  respira live --source SPEC                             live rate and phase in the terminal\n"
+    "  respira session record --patient ID --source SPEC --duration SECONDS";
+
+std::string g_glfw_error;  // last GLFW error; GLFW reports through a C callback
+
+void remember_glfw_error(int code, const char* description) {
+  g_glfw_error = std::to_string(code) + ": " + description;
+  if (code == GLFW_PLATFORM_ERROR || code == 0x00010008 /* GLFW_PLATFORM_UNAVAILABLE in 3.4 */) {
+    g_glfw_error = kNoDisplay;
+  }
+}
+
+// Key commands (F1-F5, P, E, Esc) gathered by the GLFW callback for the next frame.
+UiCommands g_commands;
+
+void on_key(GLFWwindow*, int key, int, int action, int) {
+  if (action != GLFW_PRESS) return;
+  if (ImGui::GetCurrentContext() != nullptr && ImGui::GetIO().WantTextInput) return;
+  switch (key) {
+    case GLFW_KEY_F1: g_commands.go_to = Screen::start; break;
+    case GLFW_KEY_F2: g_commands.go_to = Screen::live; break;
+    case GLFW_KEY_F3: g_commands.go_to = Screen::review; break;
+    case GLFW_KEY_F4: g_commands.go_to = Screen::progress; break;
+    case GLFW_KEY_F5: g_commands.go_to = Screen::settings; break;
+    case GLFW_KEY_P: g_commands.toggle_pause = true; break;
+    case GLFW_KEY_E: g_commands.toggle_eyes_closed = true; break;
+    case GLFW_KEY_ESCAPE: g_commands.stop = true; break;
+    default: break;
+  }
+}
+
+// Seconds since this process started (kernel start time), for honest start-up figures.
+double process_age_s() {
+  std::ifstream stat("/proc/self/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return -1.0;
+  std::vector<std::string> fields;
+  std::string field;
+  for (char ch : text.substr(close + 2)) {
+    if (ch == ' ') {
+      fields.push_back(field);
+      field.clear();
+    } else {
+      field += ch;
+    }
+  }
+  if (fields.size() < 20) return -1.0;
+  const double start_ticks = std::stod(fields[19]);  // field 22 of stat
+  std::ifstream uptime_file("/proc/uptime");
+  double uptime = 0.0;
+  uptime_file >> uptime;
+  return uptime - start_ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double peak_rss_mb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return -1.0;
+}
+
+void save_screenshot(const std::filesystem::path& path, int width, int height) {
+  std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * height * 3);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+  const std::size_t row = static_cast<std::size_t>(width) * 3;
+  for (int y = 0; y < height / 2; ++y) {  // GL rows run bottom-up, PNG rows top-down
+    std::swap_ranges(pixels.begin() + y * row, pixels.begin() + (y + 1) * row,
+                     pixels.begin() + (height - 1 - y) * row);
+  }
+  if (stbi_write_png(path.c_str(), width, height, 3, pixels.data(), static_cast<int>(row)) == 0) {
+    throw AppError{"cannot write the screenshot " + path.string(), 1};
+  }
+}
+
+struct Window {
+  GLFWwindow* handle = nullptr;
+  ~Window() {
+    if (handle != nullptr) glfwDestroyWindow(handle);
+    glfwTerminate();
+  }
+};
+
+void rebuild_fonts(UiContext& context) {
+  context.fonts = load_fonts(context.settings.font_size);
+  apply_style(context.colours(), context.settings.font_size);
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
+}  // namespace
+
+int run_app(const AppOptions& options) {
+  const auto entered = std::chrono::steady_clock::now();
+  const char* display = std::getenv("DISPLAY");
+  const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  if ((display == nullptr || *display == '\0') && (wayland == nullptr || *wayland == '\0')) {
+    throw AppError{kNoDisplay, 2};
+  }
+  const bool unattended = options.screenshot.has_value() || options.benchmark_frames > 0;
+  const std::filesystem::path settings_path = default_settings_path();
+  Settings settings = unattended ? Settings{} : load_settings(settings_path);
+  if (!options.preset.empty()) settings.preset = options.preset;
+  settings.session_minutes = static_cast<float>(options.session_minutes);
+
+  glfwSetErrorCallback(&remember_glfw_error);
+  if (glfwInit() != GLFW_TRUE) throw AppError{g_glfw_error.empty() ? kNoDisplay : g_glfw_error, 2};
+  Window window;
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_RESIZABLE, unattended ? GLFW_FALSE : GLFW_TRUE);
+  window.handle = glfwCreateWindow(options.width, options.height, "Respira", nullptr, nullptr);
+  if (window.handle == nullptr) {
+    throw AppError{"cannot open an OpenGL 3.3 window (GLFW " + g_glfw_error + ")", 2};
+  }
+  glfwMakeContextCurrent(window.handle);
+  glfwSwapInterval(options.benchmark_frames > 0 ? 0 : 1);
+  glfwSetKeyCallback(window.handle, &on_key);  // before ImGui, which chains to it
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  struct ImGuiShutdown {
+    ~ImGuiShutdown() {
+      ImGui_ImplOpenGL3_Shutdown();
+      ImGui_ImplGlfw_Shutdown();
+      ImGui::DestroyContext();
+    }
+  };
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  ImGui_ImplGlfw_InitForOpenGL(window.handle, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  ImGuiShutdown imgui_shutdown;
+
+  PacerView view;  // compiles our shaders now: a broken install fails before anything runs
+
+  // The session store: the user's own, or --db; screenshots and benchmarks touch it only
+  // when --db names one.
+  std::unique_ptr<session::Repository> repository;
+  std::string repository_note = "screenshot mode without --db";
+  if (!unattended || options.database) {
+    try {
+      repository = session::open_repository(session::resolve_store_location(
+          options.database ? std::optional<std::string>(options.database->string()) : std::nullopt));
+    } catch (const std::exception& e) {
+      repository_note = e.what();
+    }
+  }
+
+  // The sensor: first candidate that starts.
+  const bool ask_for_mic = options.source_spec.empty() && settings.source_spec.empty();
+  bool microphone_present = false;
+  if (ask_for_mic) {
+    try {
+      microphone_present = !sensors::list_input_devices().empty();
+    } catch (const std::exception&) {
+      microphone_present = false;
+    }
+  }
+  const auto candidates = source_candidates(options.source_spec, settings.source_spec, microphone_present);
+  if (candidates.empty()) throw AppError{"no sensor given and the bundled recording is missing", 1};
+  std::unique_ptr<Trainer> trainer;
+  std::string first_error, source_note;
+  for (const SourceChoice& choice : candidates) {
+    auto candidate = std::make_unique<Trainer>(Trainer::Config{choice.spec, choice.loop},
+                                               [](const std::string& spec) { return sensors::make_source(spec); },
+                                               repository.get());
+    try {
+      candidate->connect();
+      trainer = std::move(candidate);
+      source_note = choice.note;
+      break;
+    } catch (const std::exception& e) {
+      if (first_error.empty()) first_error = e.what();
+    }
+  }
+  if (!trainer) throw AppError{first_error, 1};
+
+  AudioGuide audio;
+  UiContext context{*trainer, repository.get(), repository_note, settings, view, audio};
+  context.screen = options.screen;
+  context.source_note = source_note;
+  context.audio_allowed = !unattended;
+  rebuild_fonts(context);
+  Ui ui(context);
+
+  const bool practising = options.screen == Screen::live || options.screen == Screen::review ||
+                          options.benchmark_frames > 0;
+  if (practising) {
+    SessionPlan plan;
+    plan.preset_key = settings.preset;
+    plan.minutes = options.session_minutes;
+    trainer->begin(plan);
+    if (options.benchmark_frames > 0) context.screen = Screen::live;
+  }
+
+  const double start_s = glfwGetTime();
+  double first_frame_s = -1.0;
+  double first_frame_age_s = -1.0;
+  std::vector<double> frame_ms;
+  int frames = 0;
+  while (!glfwWindowShouldClose(window.handle)) {
+    const double frame_start = glfwGetTime();
+    if (context.fonts_dirty) {
+      context.fonts_dirty = false;
+      rebuild_fonts(context);
+    }
+    context.wall_s = frame_start;
+    trainer->update(frame_start);
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    const UiCommands commands = std::exchange(g_commands, UiCommands{});
+    ui.Draw(commands);
+    ImGui::Render();
+
+    int fb_width = 0, fb_height = 0;
+    glfwGetFramebufferSize(window.handle, &fb_width, &fb_height);
+    glViewport(0, 0, fb_width, fb_height);
+    const Rgb& clear = context.colours().background;
+    glClearColor(clear.r, clear.g, clear.b, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+    const bool shoot = options.screenshot && frame_start - start_s >= options.after_s;
+    if (shoot) save_screenshot(*options.screenshot, fb_width, fb_height);
+    if (options.benchmark_frames > 0) glFinish();  // count the (software) GPU work too
+    glfwSwapBuffers(window.handle);
+    ++frames;
+    if (first_frame_s < 0.0) {
+      first_frame_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - entered).count();
+      first_frame_age_s = process_age_s();
+    }
+    if (options.benchmark_frames > 0) {
+      frame_ms.push_back((glfwGetTime() - frame_start) * 1000.0);
+      if (frames >= options.benchmark_frames) break;
+    }
+    if (shoot) break;
+    if (context.settings_dirty && !unattended) {
+      context.settings_dirty = false;
+      save_settings(settings, settings_path);
+    }
+
+    // Vsync blocks in SwapBuffers; where there is none, wait out the rest of the frame
+    // for events instead of spinning.
+    const double left = kFrameSeconds - (glfwGetTime() - frame_start);
+    if (options.benchmark_frames == 0 && left > 0.0) {
+      glfwWaitEventsTimeout(left);
+    } else {
+      glfwPollEvents();
+    }
+  }
+  if (trainer->state() == SessionState::running || trainer->state() == SessionState::paused) {
+    trainer->finish(std::nullopt);  // closing the window keeps what was practised
+  }
+
+  if (options.benchmark_frames > 0) {
+    std::vector<double> sorted = frame_ms;
+    std::sort(sorted.begin(), sorted.end());
+    double sum = 0.0;
+    for (double ms : frame_ms) sum += ms;
+    const auto at = [&](double q) { return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(q * sorted.size()))]; };
+    const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    std::printf("renderer            %s\n", renderer ? renderer : "?");
+    std::printf("frames              %d (live screen, %dx%d, vsync off)\n", frames, options.width, options.height);
+    std::printf("frame time ms       mean %.2f  median %.2f  p95 %.2f  max %.2f\n", sum / frame_ms.size(),
+                at(0.5), at(0.95), sorted.back());
+    std::printf("first frame         %.0f ms after process start (%.0f ms after the window code began)\n",
+                first_frame_age_s * 1000.0, first_frame_s * 1000.0);
+    std::printf("peak memory         %.1f MB (VmHWM)\n", peak_rss_mb());
+  }
+  return 0;
+}
+
+}  // namespace respira::app

@@ -1,0 +1,75 @@
+// `respira gui`: the trainer window (also what `respira` with no subcommand runs).
+//
+//   respira gui [--source SPEC] [--screen start|live|review|progress|settings]
+//               [--preset NAME] [--minutes M] [--db PATH]
+//               [--screenshot PATH --after SECONDS] [--benchmark-frames N]
+//
+// --screenshot renders for --after seconds of wall time (live/review start a session at
+// once), saves the window as a PNG and exits 0; --benchmark-frames renders N frames of the
+// live screen without vsync and prints frame time, start-up time and peak memory.
+
+#include <string>
+
+#include "app/app.hpp"
+#include "command_registry.hpp"
+#include "pacer/pattern.hpp"
+
+namespace respira::cli {
+namespace {
+
+struct GuiOptions {
+  std::string source;
+  std::string screen = "start";
+  std::string preset = "coherent";
+  double minutes = 10.0;
+  std::string db;
+  std::string screenshot;
+  double after_s = 3.0;
+  int benchmark_frames = 0;
+};
+
+void run_gui(const GuiOptions& o) {
+  const auto screen = app::parse_screen(o.screen);
+  if (!screen) throw CommandFailure{"unknown screen '" + o.screen + "' (start, live, review, progress, settings)", 2};
+  if (pacer::find_preset(o.preset) == nullptr) {
+    throw CommandFailure{"unknown preset '" + o.preset + "' (coherent, extended-exhale, box, 4-7-8)", 2};
+  }
+  app::AppOptions options;
+  options.source_spec = o.source;
+  options.screen = *screen;
+  options.preset = o.preset;
+  options.session_minutes = o.minutes;
+  if (!o.db.empty()) options.database = o.db;
+  if (!o.screenshot.empty()) options.screenshot = o.screenshot;
+  options.after_s = o.after_s;
+  options.benchmark_frames = o.benchmark_frames;
+  try {
+    const int code = app::run_app(options);
+    if (code != 0) throw CommandFailure{"the trainer window failed", code};
+  } catch (const app::AppError& e) {
+    throw CommandFailure{e.what(), e.exit_code()};
+  }
+}
+
+void add_gui(CLI::App& app) {
+  auto options = std::make_shared<GuiOptions>();
+  auto* cmd = app.add_subcommand("gui", "Open the trainer window (the default with no subcommand)");
+  cmd->add_option("--source", options->source,
+                  "Sensor: mic[:DEVICE], serial:/dev/PATH[@BAUD], ble:ADDRESS, replay:FILE[@SPEED], "
+                  "synthetic[:RATE] (default: a microphone if present, else a bundled recording)");
+  cmd->add_option("--screen", options->screen, "Screen to open: start, live, review, progress, settings");
+  cmd->add_option("--preset", options->preset, "Pacer preset: coherent, extended-exhale, box, 4-7-8");
+  cmd->add_option("--minutes", options->minutes, "Session length in minutes")->check(CLI::Range(1.0, 120.0));
+  cmd->add_option("--db", options->db, "Session store: an SQLite file or a postgresql:// URL");
+  cmd->add_option("--screenshot", options->screenshot, "Save a PNG of the window after --after seconds, then exit");
+  cmd->add_option("--after", options->after_s, "Seconds to render before the screenshot")->check(CLI::Range(0.0, 3600.0));
+  cmd->add_option("--benchmark-frames", options->benchmark_frames,
+                  "Render N frames of the live screen without vsync and print timings")
+      ->check(CLI::Range(1, 1000000));
+  cmd->callback([options] { run_gui(*options); });
+}
+
+const CommandRegistration kGui{10, &add_gui};
+
+}  // namespace
+}  // namespace respira::cli
