@@ -85,7 +85,7 @@ std::string progress_text(const PatientProgress& p) {
   if (p.history.empty()) {
     out += "  no finished sessions yet\n";
   } else {
-    out += printf_text("  %zu sessions from %s to %s\n", p.history.size(),
+    out += printf_text("  %zu session%s from %s to %s\n", p.history.size(), p.history.size() == 1 ? "" : "s",
                        day_of(p.history.front().start).c_str(), day_of(p.history.back().start).c_str());
   }
 
@@ -135,8 +135,8 @@ std::string progress_text(const PatientProgress& p) {
 
   out += "\nHome and clinic:\n";
   for (const PlaceSummary* place : {&r.home, &r.clinic}) {
-    out += printf_text("  %-7s %d sessions, %.0f min", to_string(place->place), place->sessions,
-                       place->minutes);
+    out += printf_text("  %-7s %d session%s, %.1f min", to_string(place->place), place->sessions,
+                       place->sessions == 1 ? "" : "s", place->minutes);
     if (place->median_tension_change)
       out += printf_text(", median tension change %+.1f", *place->median_tension_change);
     out += "\n";
@@ -144,7 +144,7 @@ std::string progress_text(const PatientProgress& p) {
   if (!r.weeks.empty()) {
     out += "  week  home  clinic  minutes\n";
     for (const WeekSummary& w : r.weeks)
-      out += printf_text("  %4d  %4d  %6d  %7.0f%s\n", w.week + 1, w.home_sessions, w.clinic_sessions,
+      out += printf_text("  %4d  %4d  %6d  %7.1f%s\n", w.week + 1, w.home_sessions, w.clinic_sessions,
                          w.home_minutes + w.clinic_minutes, w.complete ? "" : "  (so far)");
   }
 
