@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "dsp/biquad.hpp"
@@ -102,6 +103,7 @@ struct BreathSoundFrontEnd::Impl {
   double slow_alpha;
   double level_alpha;
   double render_alpha = 0.0;
+  std::uint64_t rendered_samples = 0;  // since amplitudes were last learned afresh
   BreathPhase phase = BreathPhase::unknown;
 };
 
@@ -114,10 +116,13 @@ void BreathSoundFrontEnd::Impl::on_period() noexcept {
   }
   missing_estimates = 0;
   periods.push(period);
-  for (std::size_t f = 0; f < kFeatures; ++f) weights[f] = periodicity.fundamental_weight(f);
+  // Weights glide (about 5 s) so the rendered breath has no steps when they change.
+  for (std::size_t f = 0; f < kFeatures; ++f) weights[f] += 0.1 * (periodicity.fundamental_weight(f) - weights[f]);
   const double target = periods.median();
   if (tuned_period_s == 0.0 || std::abs(target / tuned_period_s - 1.0) > 0.01) {
     const bool first = tuned_period_s == 0.0;
+    // After the first tuning or a jump (often an octave) amplitudes are learned afresh.
+    if (first || std::abs(target / tuned_period_s - 1.0) > 0.2) rendered_samples = 0;
     tuned_period_s = target;
     for (std::size_t f = 0; f < kFeatures; ++f) {
       breath_bands[f].tune(config.output_rate_hz, 1.0 / target);
@@ -144,22 +149,26 @@ void BreathSoundFrontEnd::Impl::on_features(const std::array<double, BreathSound
     return;
   }
   std::array<double, kFeatures> rendered{};
+  ++rendered_samples;
+  const double alpha = std::max(render_alpha, 1.0 / static_cast<double>(rendered_samples));
   for (std::size_t f = 0; f < kFeatures; ++f) {
     rendered[f] = breath_bands[f].process(features[f]);
-    power[f] += render_alpha * (rendered[f] * rendered[f] - power[f]);
+    power[f] += alpha * (rendered[f] * rendered[f] - power[f]);
     with_loudness[f] += slow_alpha * (rendered[f] * rendered[kLoudness] - with_loudness[f]);
   }
   // Combine features in phase with loudness, each at unit power, weighted by how much of
   // its rhythm is at the breath period rather than the burst period.
   double sum = 0.0, weight_sum = 0.0;
   for (std::size_t f = 0; f < kFeatures; ++f) {
-    if (power[f] <= 1e-12 || weights[f] <= 0.0) continue;
-    const double sign = with_loudness[f] < 0.0 ? -1.0 : 1.0;
-    sum += weights[f] * sign * rendered[f] / std::sqrt(power[f]);
-    weight_sum += weights[f];
+    if (power[f] <= 1e-12 || power[kLoudness] <= 1e-12 || weights[f] <= 0.0) continue;
+    // The correlation with loudness (not just its sign) keeps a feature whose relation
+    // to loudness is unclear from flipping the output.
+    const double correlation = std::clamp(with_loudness[f] / std::sqrt(power[f] * power[kLoudness]), -1.0, 1.0);
+    sum += weights[f] * correlation * rendered[f] / std::sqrt(power[f]);
+    weight_sum += weights[f] * std::abs(correlation);
   }
   const double combined = weight_sum > 0.0 ? sum / weight_sum : 0.0;
-  output_power += render_alpha * (combined * combined - output_power);
+  output_power += alpha * (combined * combined - output_power);
   const double value = output_power > 1e-12 ? combined / std::sqrt(2.0 * output_power) : 0.0;
   out = static_cast<float>(std::clamp(value, -2.0, 2.0));
 
@@ -179,6 +188,7 @@ void BreathSoundFrontEnd::Impl::reset() noexcept {
   tuned_period_s = 0.0;
   missing_estimates = 0;
   output_power = 0.0;
+  rendered_samples = 0;
   previous_output = 0.0;
   floor_db = level_db = std::numeric_limits<double>::quiet_NaN();
   phase = BreathPhase::unknown;

@@ -13,6 +13,7 @@ EnvelopePeriodicity::EnvelopePeriodicity(const Config& config)
       max_lag_(static_cast<std::size_t>(std::ceil(1.5 * 60.0 / config_.min_rate_bpm * config_.sample_rate_hz)) + 1),
       alpha_(1.0 / (config_.memory_s * config_.sample_rate_hz)),
       update_every_(static_cast<std::size_t>(std::max(1.0, std::round(config_.update_interval_s * config_.sample_rate_hz)))),
+      warm_up_(static_cast<std::size_t>(config_.warm_up_s * config_.sample_rate_hz)),
       switch_after_(static_cast<std::size_t>(std::max(1.0, std::round(config_.switch_after_s / config_.update_interval_s)))),
       mean_(config_.features, 0.0),
       history_(config_.features * (max_lag_ + 1), 0.0),
@@ -80,7 +81,7 @@ double EnvelopePeriodicity::best_near(double lag, double& at) const noexcept {
 
 void EnvelopePeriodicity::estimate() noexcept {
   const std::size_t usable = std::min(max_lag_ - 1, count_ / 2);  // need two periods of history
-  if (usable <= min_lag_ + 1 || config_.features == 0) return;
+  if (usable <= min_lag_ + 1 || config_.features == 0 || count_ < warm_up_) return;
   usable_ = usable;
   for (std::size_t lag = 0; lag <= usable + 1; ++lag) {
     double s = 0.0;

@@ -36,6 +36,7 @@ class EnvelopePeriodicity {
     double alternation = 0.1;       // a feature this much more alike at 2x the repeat => pairs
     double min_correlation = 0.1;    // below this there is no rhythm to speak of
     double jump_tolerance = 0.2;     // a new period further than this (relative) is a jump
+    double warm_up_s = 15.0;         // no period is claimed from less signal than this
     double switch_after_s = 6.0;     // a jump must persist this long to be believed
   };
 
@@ -67,6 +68,7 @@ class EnvelopePeriodicity {
   std::size_t max_lag_;      // longest lag kept (room for the pairing test)
   double alpha_;
   std::size_t update_every_;
+  std::size_t warm_up_;          // samples before the first estimate
   std::size_t switch_after_;     // estimates a jump must persist
   std::size_t since_update_ = 0;
   std::size_t pending_count_ = 0;  // consecutive estimates agreeing on a jump
