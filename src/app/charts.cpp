@@ -7,7 +7,7 @@
 namespace respira::app {
 
 Chart::Chart(const char* title, ImVec2 size, double x_min, double x_max, double y_min,
-             double y_max, const Palette& colours, const char* y_format)
+             double y_max, const Palette& colours, bool time_axis)
     : list_(ImGui::GetWindowDrawList()),
       x0_(x_min), x1_(x_max > x_min ? x_max : x_min + 1.0),
       y0_(y_min), y1_(y_max > y_min ? y_max : y_min + 1.0), colours_(colours) {
@@ -34,10 +34,11 @@ Chart::Chart(const char* title, ImVec2 size, double x_min, double x_max, double 
     const ImVec2 p = to_screen(x0_, y);
     list_->AddLine({min_.x, p.y}, {max_.x, p.y}, colours.muted.u32(0.18f));
     char label[32];
-    std::snprintf(label, sizeof label, y_format, y);
+    std::snprintf(label, sizeof label, step < 1.0 || std::fmod(step, 1.0) != 0.0 ? "%.1f" : "%.0f", y);
     const float w = ImGui::CalcTextSize(label).x;
     list_->AddText({min_.x - 8.0f - w, p.y - line * 0.5f}, colours.muted.u32(), label);
   }
+  if (!time_axis) return;
   // x labels: start and end as minutes:seconds.
   const std::string left = clock_text(x0_), right = clock_text(x1_);
   list_->AddText({min_.x, max_.y + 4.0f}, colours.muted.u32(), left.c_str());

@@ -15,8 +15,9 @@ namespace respira::app {
 class Chart {
  public:
   // Reserves `size` at the cursor and draws the frame, title and y gridlines.
+  // time_axis: label the x ends as minutes:seconds (session time).
   Chart(const char* title, ImVec2 size, double x_min, double x_max, double y_min, double y_max,
-        const Palette& colours, const char* y_format = "%.0f");
+        const Palette& colours, bool time_axis = true);
 
   void line(std::span<const TimedValue> points, ImU32 colour, float thickness = 2.0f) const;
   void dots(std::span<const TimedValue> points, ImU32 colour, float radius = 3.0f) const;

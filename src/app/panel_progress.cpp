@@ -74,7 +74,7 @@ void ProgressPanel::Draw(UiContext& c) {
   const ImVec2 cell{(avail.x - gap) * 0.5f, avail.y - table_h - gap};
   const double n = static_cast<double>(sessions.size());
   {
-    Chart chart("Tension before (orange) and after (blue)", cell, 0.5, n + 0.5, 0.0, 10.0, p);
+    Chart chart("Tension before (orange) and after (blue)", cell, 0.5, n + 0.5, 0.0, 10.0, p, false);
     chart.line(pre, p.exhale.u32(0.6f), 1.5f);
     chart.dots(pre, p.exhale.u32(), 4.5f);
     chart.line(post, p.inhale.u32(0.6f), 1.5f);
@@ -84,7 +84,7 @@ void ProgressPanel::Draw(UiContext& c) {
   {
     double high = 16.0;
     for (const auto& r : rate) high = std::max(high, std::ceil(r.value / 4.0) * 4.0);
-    Chart chart("Median rate /min (white) and with-the-guide x10 % (green)", cell, 0.5, n + 0.5, 0.0, high, p);
+    Chart chart("Median rate /min (white) and with-the-guide x10 % (green)", cell, 0.5, n + 0.5, 0.0, high, p, false);
     chart.line(rate, p.measured.u32(0.7f), 1.5f);
     chart.dots(rate, p.measured.u32(), 4.0f);
     chart.dots(adherence, p.good.u32(), 4.0f);

@@ -76,10 +76,10 @@ void ReviewPanel::Draw(UiContext& c) const {
   }
   ImGui::SameLine(0.0f, gap);
   {
-    const double high = std::ceil(max_value(log.breath_interval_s, 10.0) / 5.0) * 5.0;
-    Chart chart("Breath by breath  (seconds per breath)", cell, 0.0, duration, 0.0, high, p);
     std::vector<TimedValue> target;
     for (const auto& r : log.target_rate_bpm) target.push_back({r.t, 60.0 / r.value});
+    const double high = std::ceil(std::max(max_value(log.breath_interval_s, 10.0), max_value(target, 0.0)) / 4.0) * 4.0;
+    Chart chart("Breath by breath  (seconds per breath)", cell, 0.0, duration, 0.0, high, p);
     chart.line(target, p.inhale.u32(0.6f), 1.5f);
     chart.dots(log.breath_interval_s, p.measured.u32(), 3.5f);
     if (log.breath_interval_s.empty()) chart.note("no complete breaths yet");
@@ -102,14 +102,13 @@ void ReviewPanel::Draw(UiContext& c) const {
                                                : std::vector<TimedValue>{};
     const std::vector<TimedValue> after =
         log.post_tension ? std::vector<TimedValue>{{0.7, double(*log.post_tension)}} : std::vector<TimedValue>{};
-    Chart chart("Tension  (0 relaxed .. 10 very tense)", cell, 0.0, 1.0, 0.0, 10.0, p);
+    Chart chart("Tension  (0 relaxed .. 10 very tense)", cell, 0.0, 1.0, 0.0, 10.0, p, false);
     chart.bars(before, 0.22, p.exhale.u32(0.85f));
     chart.bars(after, 0.22, p.inhale.u32(0.9f));
-    const float line = ImGui::GetTextLineHeight();
     ImDrawList* list = ImGui::GetWindowDrawList();
     const ImVec2 b = chart.to_screen(0.3, 0.0), a = chart.to_screen(0.7, 0.0);
-    list->AddText({b.x - ImGui::CalcTextSize("before").x * 0.5f, b.y - line - 4.0f}, p.background.u32(), "before");
-    list->AddText({a.x - ImGui::CalcTextSize("after").x * 0.5f, a.y - line - 4.0f}, p.background.u32(), "after");
+    list->AddText({b.x - ImGui::CalcTextSize("before").x * 0.5f, b.y + 4.0f}, p.muted.u32(), "before");
+    list->AddText({a.x - ImGui::CalcTextSize("after").x * 0.5f, a.y + 4.0f}, p.muted.u32(), "after");
     if (before.empty() && after.empty()) chart.note("not rated");
   }
 }

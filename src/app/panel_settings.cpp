@@ -108,7 +108,7 @@ void SettingsPanel::Draw(UiContext& c) {
     c.settings_dirty = true;
     c.fonts_dirty = true;
   }
-  if (ImGui::Checkbox("Reduced motion: no shimmer, only the breath itself moves", &s.reduced_motion)) {
+  if (ImGui::Checkbox("Reduced motion: no drifting light, only the breath itself moves", &s.reduced_motion)) {
     c.settings_dirty = true;
   }
 

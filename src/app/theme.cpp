@@ -80,7 +80,7 @@ void apply_style(const Palette& c, float body_px) {
   col[ImGuiCol_Text] = c.text.vec4();
   col[ImGuiCol_TextDisabled] = c.muted.vec4();
   col[ImGuiCol_Border] = c.muted.vec4(0.25f);
-  col[ImGuiCol_FrameBg] = c.background.vec4(0.9f);
+  col[ImGuiCol_FrameBg] = c.muted.vec4(0.16f);
   col[ImGuiCol_FrameBgHovered] = accent.vec4(0.18f);
   col[ImGuiCol_FrameBgActive] = accent.vec4(0.28f);
   col[ImGuiCol_Button] = accent.vec4(0.16f);

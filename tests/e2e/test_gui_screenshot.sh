@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The trainer window, end to end under Xvfb: the screenshot contract
+#   respira gui --source SPEC --screen live|review|progress --screenshot PATH --after SECONDS
+# gives a valid 1280x720 PNG that is not blank; the pacer really moves between two moments;
+# Review and Progress draw real data; and without a display the window refuses in one
+# clear sentence with exit code 2 and no GLFW noise.
+set -euo pipefail
+RESPIRA=${1:?usage: test_gui_screenshot.sh /path/to/respira}
+SRC=${RESPIRA_SOURCE_DIR:?}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+command -v xvfb-run >/dev/null || { echo "xvfb-run is missing (apt-get install xvfb)"; exit 1; }
+XVFB=(xvfb-run -a -s '-screen 0 1280x720x24')
+RECORDING="$SRC/assets/recordings/neurokit_resting_rsp_150s.csv"
+
+# 1. No display: one clear message, exit 2, nothing from GLFW.
+set +e
+env -u DISPLAY -u WAYLAND_DISPLAY "$RESPIRA" gui --source synthetic:6 >"$T/nodisplay.out" 2>"$T/nodisplay.err"
+code=$?
+set -e
+[ "$code" -eq 2 ] || { echo "no-display exit code $code, expected 2"; cat "$T/nodisplay.err"; exit 1; }
+grep -q "No display available: the trainer window needs a graphical session (DISPLAY/WAYLAND_DISPLAY unset)." "$T/nodisplay.err"
+grep -q "respira session record" "$T/nodisplay.err"
+if grep -qi "glfw\|65544" "$T/nodisplay.err"; then echo "GLFW noise without a display"; exit 1; fi
+
+# 2. Screenshots: the live pacer at two moments, and the review screen.
+"${XVFB[@]}" "$RESPIRA" gui --source synthetic:6 --screen live --screenshot "$T/live_a.png" --after 2.0
+"${XVFB[@]}" "$RESPIRA" gui --source synthetic:6 --screen live --screenshot "$T/live_b.png" --after 4.0
+"${XVFB[@]}" "$RESPIRA" gui --source "replay:$RECORDING@6" --screen review --screenshot "$T/review.png" --after 10
+
+# 3. Progress from a real store: two sessions recorded headless, then drawn.
+DB="$T/store.db"
+PATIENT=$("$RESPIRA" patient add "Screenshot Test" --db "$DB" | tail -n1 | awk '{print $1}')
+for pre in 7 6; do
+  "$RESPIRA" session record --db "$DB" --patient "$PATIENT" --source "replay:$RECORDING@max" \
+    --duration 60 --pre-tension "$pre" --post-tension 3 >/dev/null
+done
+"${XVFB[@]}" "$RESPIRA" gui --db "$DB" --source synthetic:6 --screen progress --screenshot "$T/progress.png" --after 1.0
+
+/usr/bin/python3 - "$T" <<'PY'
+import struct, sys, zlib
+
+def read_png(path):
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path}: not a PNG"
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and colour == 2, f"{path}: expected 8-bit RGB"
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw, stride = zlib.decompress(idat), width * 3
+    rows, prev = [], bytearray(stride)
+    for y in range(height):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - 3] if i >= 3 else 0
+            b = prev[i]
+            c = prev[i - 3] if i >= 3 else 0
+            if f == 1: line[i] = (line[i] + a) & 255
+            elif f == 2: line[i] = (line[i] + b) & 255
+            elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        prev = line
+    return width, height, rows
+
+def luminance(rows, x0, y0, x1, y1):
+    return [sum(rows[y][3 * x:3 * x + 3]) / 3 for y in range(y0, y1, 2) for x in range(x0, x1, 2)]
+
+shots = {}
+for name in ["live_a", "live_b", "review", "progress"]:
+    w, h, rows = read_png(f"{sys.argv[1]}/{name}.png")
+    assert (w, h) == (1280, 720), f"{name}: size {w}x{h}"
+    lum = luminance(rows, 0, 0, w, h)
+    mean = sum(lum) / len(lum)
+    spread = (sum((v - mean) ** 2 for v in lum) / len(lum)) ** 0.5
+    colours = len({rows[y][3 * x:3 * x + 3] for y in range(0, h, 4) for x in range(0, w, 4)})
+    print(f"{name}: mean {mean:.1f} sd {spread:.1f} colours {colours}")
+    assert spread > 8 and colours > 200, f"{name}: looks blank"
+    shots[name] = rows
+
+# The pacer region (orb, left of the metrics column) must change between 2 s and 4 s of
+# the coherent guide (volume 0.32 -> 0.87); the title bar must not.
+a = luminance(shots["live_a"], 40, 90, 880, 510)
+b = luminance(shots["live_b"], 40, 90, 880, 510)
+moved = sum(1 for p, q in zip(a, b) if abs(p - q) > 20) / len(a)
+still_a = luminance(shots["live_a"], 0, 0, 600, 60)
+still_b = luminance(shots["live_b"], 0, 0, 600, 60)
+title_changed = sum(1 for p, q in zip(still_a, still_b) if abs(p - q) > 20) / len(still_a)
+print(f"pacer region changed: {moved:.1%}; title bar changed: {title_changed:.1%}")
+assert moved > 0.05, "the pacer did not move between the two screenshots"
+assert title_changed < 0.01, "the static title bar changed"
+
+# Review and Progress draw charts: many more distinct colours than an empty screen.
+PY
+echo "gui screenshots ok"
