@@ -12,6 +12,8 @@ PACKAGES=(
   # test-time system components: display, sound server, serial ptys, BLE emulation, database
   xvfb xauth pulseaudio pulseaudio-utils libasound2-plugins sox socat
   dbus python3 python3-dbusmock python3-mne postgresql
+  # reliability: fuzzing (scripts/fuzz.sh) and the no-network proof (strace)
+  clang strace
 )
 
 missing=()
