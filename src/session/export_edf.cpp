@@ -64,6 +64,11 @@ std::vector<Annotation> annotations_for(const SessionData& data, double file_dur
   return out;
 }
 
+double three_digits_up(double x) {
+  const double unit = std::pow(10.0, std::floor(std::log10(x)) - 2.0);
+  return std::ceil(x / unit - 1e-9) * unit;
+}
+
 // EDF header fields allow printable ASCII only.
 std::string header_text(std::string_view text) {
   std::string out;
@@ -112,8 +117,14 @@ void write_edf(const Patient& patient, const SessionData& data, const std::files
       high = std::max(high, static_cast<double>(c.values[i]));
     }
   }
-  // Symmetric range with headroom, so 0 (no signal) is representable and nothing clips.
-  const double range = std::max({std::abs(low), std::abs(high), 1e-3}) * 1.05;
+  // Symmetric range with headroom, so 0 (no signal) is representable and nothing clips,
+  // rounded up to 3 significant digits so the 8-character header field holds it exactly.
+  const double range = three_digits_up(std::max({std::abs(low), std::abs(high), 1e-3}) * 1.05);
+  // Quantised here with rounding (EDFlib's physical writer truncates): error <= half a step.
+  std::vector<int> digital(samples.size());
+  for (std::size_t i = 0; i < samples.size(); ++i)
+    digital[i] = std::clamp(static_cast<int>(std::lround((samples[i] + range) / (2.0 * range) * 65535.0)) - 32768,
+                            -32768, 32767);
 
   const auto annotations = annotations_for(data, static_cast<double>(records));
   const long needed = static_cast<long>(annotations.size()) / records + 1;
@@ -152,7 +163,7 @@ void write_edf(const Patient& patient, const SessionData& data, const std::files
          edf_set_recording_additional(h, header_text("session " + s.id).c_str()) == 0;
     if (!ok) fail("EDFlib refused the header");
     for (long r = 0; r < records; ++r)
-      if (edfwrite_physical_samples(h, samples.data() + r * rate) != 0) fail("writing samples failed (disk full?)");
+      if (edfwrite_digital_samples(h, digital.data() + r * rate) != 0) fail("writing samples failed (disk full?)");
     for (const Annotation& a : annotations) {
       const long long onset = std::llround(a.onset_s * 10000.0);  // EDFlib writes in 100 us units
       const long long length = a.duration_s < 0 ? -1 : std::llround(a.duration_s * 10000.0);

@@ -50,8 +50,10 @@ void SessionRecorder::add_events(std::span<const dsp::BreathEvent> events) {
 void SessionRecorder::add_waveform(std::span<const sensors::TimedSample> samples, double rate_hz) {
   for (const auto& s : samples) {
     auto& chunks = pending_.waveform;
+    // The pipeline stamps samples from its block ends, so times jitter by up to a sample;
+    // only a larger jump (a real gap) starts a new run.
     const bool continues = !chunks.empty() && chunks.back().rate_hz == rate_hz &&
-                           std::abs(s.time_s - chunks.back().end_s()) < 0.5 / rate_hz;
+                           std::abs(s.time_s - chunks.back().end_s()) < kContinuityTolerance / rate_hz;
     if (!continues) chunks.push_back({s.time_s, rate_hz, {}});
     chunks.back().values.push_back(s.value);
     ++waveform_samples_;

@@ -194,7 +194,17 @@ class SqlRepository final : public Repository {
     data.breaths = load_breaths(id);
     for (const Row& r : db_->run(
              "SELECT start_s, rate_hz, samples FROM waveform_chunks WHERE session_id = ? ORDER BY seq", {id}))
-      data.waveform.push_back({r.real(0), r.real(1), decode_samples(r.blob(2))});
+    {
+      // Batches of one continuous run are stored as separate rows; read back as one run.
+      WaveformChunk chunk{r.real(0), r.real(1), decode_samples(r.blob(2))};
+      if (!data.waveform.empty() && data.waveform.back().rate_hz == chunk.rate_hz &&
+          std::abs(chunk.start_s - data.waveform.back().end_s()) < kContinuityTolerance / chunk.rate_hz) {
+        auto& run = data.waveform.back().values;
+        run.insert(run.end(), chunk.values.begin(), chunk.values.end());
+      } else {
+        data.waveform.push_back(std::move(chunk));
+      }
+    }
     for (const Row& r : db_->run("SELECT start_s, duration_s FROM gaps WHERE session_id = ? ORDER BY start_s", {id}))
       data.gaps.push_back({r.real(0), r.real(1)});
     return data;

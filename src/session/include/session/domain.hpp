@@ -89,6 +89,9 @@ struct Breath {
 };
 
 // A run of evenly spaced waveform samples (a new chunk starts after every gap).
+// Samples within this many sample periods of a run's end continue the run.
+inline constexpr double kContinuityTolerance = 1.5;
+
 struct WaveformChunk {
   double start_s = 0.0;
   double rate_hz = 25.0;
