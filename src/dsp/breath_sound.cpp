@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numbers>
 
 #include "dsp/biquad.hpp"
 #include "dsp/breath_sound_bands.hpp"
@@ -31,9 +32,10 @@ void make_features(const std::array<double, BreathSoundBands::kBands>& db,
 }
 
 // Renders one feature's component at the breath frequency f0: two high-passes and three
-// low-passes, all at f0, give a band-pass whose phase at f0 is -90 degrees. The output
-// therefore peaks a quarter breath after the loudest sound, like lung volume after
-// inspiratory flow, and the burst rhythm at 2 f0 is 25 dB down relative to f0.
+// low-passes, all at f0. After the fourth section the phase at f0 is 0 degrees, after the
+// fifth -90 degrees: an in-phase / quadrature pair from which the breath's phase is read.
+// The quadrature output peaks a quarter breath after the loudest sound, like lung volume
+// after inspiratory flow, and the burst rhythm at 2 f0 is 25 dB down relative to f0.
 class BreathBand {
  public:
   BreathBand()
@@ -47,9 +49,12 @@ class BreathBand {
                           .cutoff_hz = f0_hz});
     }
   }
-  double process(double x) noexcept {
-    for (auto& f : filters_) x = f.process(x);
-    return x;
+  // Returns the quadrature output; in_phase receives the in-phase one, scaled to the
+  // same amplitude at f0 (each Butterworth section has gain 1/sqrt(2) at its cut-off).
+  double process(double x, double& in_phase) noexcept {
+    for (std::size_t i = 0; i + 1 < filters_.size(); ++i) x = filters_[i].process(x);
+    in_phase = x / std::numbers::sqrt2;
+    return filters_.back().process(x);
   }
   // Starts in steady state for a constant input x, so the first breath is not lost
   // in the filters' step response to the envelope's level (tens of dB).
@@ -96,8 +101,10 @@ struct BreathSoundFrontEnd::Impl {
   Ring<5> periods;          // recent period estimates (s); their median tunes the renderers
   double tuned_period_s = 0.0;
   int missing_estimates = 0;
-  double output_power = 0.0;
   double previous_output = 0.0;
+  double previous_angle = 0.0;  // phase of the breath component at the last sample
+  double source_phase = 0.0;    // unwrapped phase of the breath component
+  double breath_phase = 0.0;    // the rendered oscillator's phase (only moves forward)
   double floor_db = std::numeric_limits<double>::quiet_NaN();
   double level_db = std::numeric_limits<double>::quiet_NaN();
   double slow_alpha;
@@ -148,29 +155,52 @@ void BreathSoundFrontEnd::Impl::on_features(const std::array<double, BreathSound
     out = 0.0f;
     return;
   }
-  std::array<double, kFeatures> rendered{};
+  std::array<double, kFeatures> rendered{}, in_phase{};
   ++rendered_samples;
   const double alpha = std::max(render_alpha, 1.0 / static_cast<double>(rendered_samples));
   for (std::size_t f = 0; f < kFeatures; ++f) {
-    rendered[f] = breath_bands[f].process(features[f]);
+    rendered[f] = breath_bands[f].process(features[f], in_phase[f]);
     power[f] += alpha * (rendered[f] * rendered[f] - power[f]);
     with_loudness[f] += slow_alpha * (rendered[f] * rendered[kLoudness] - with_loudness[f]);
   }
   // Combine features in phase with loudness, each at unit power, weighted by how much of
   // its rhythm is at the breath period rather than the burst period.
-  double sum = 0.0, weight_sum = 0.0;
+  double quadrature = 0.0, in_phase_sum = 0.0, weight_sum = 0.0;
   for (std::size_t f = 0; f < kFeatures; ++f) {
     if (power[f] <= 1e-12 || power[kLoudness] <= 1e-12 || weights[f] <= 0.0) continue;
     // The correlation with loudness (not just its sign) keeps a feature whose relation
     // to loudness is unclear from flipping the output.
     const double correlation = std::clamp(with_loudness[f] / std::sqrt(power[f] * power[kLoudness]), -1.0, 1.0);
-    sum += weights[f] * correlation * rendered[f] / std::sqrt(power[f]);
+    const double scale = weights[f] * correlation / std::sqrt(power[f]);
+    quadrature += scale * rendered[f];
+    in_phase_sum += scale * in_phase[f];
     weight_sum += weights[f] * std::abs(correlation);
   }
-  const double combined = weight_sum > 0.0 ? sum / weight_sum : 0.0;
-  output_power += alpha * (combined * combined - output_power);
-  const double value = output_power > 1e-12 ? combined / std::sqrt(2.0 * output_power) : 0.0;
-  out = static_cast<float>(std::clamp(value, -2.0, 2.0));
+  if (weight_sum > 0.0) {
+    quadrature /= weight_sum;
+    in_phase_sum /= weight_sum;
+  }
+  // Features are at unit power, so a coherent breath component has an amplitude near 1.
+  const double amplitude2 = quadrature * quadrature + in_phase_sum * in_phase_sum;
+  // The output is a unit oscillator that follows the breath component's phase but never
+  // turns back: it advances only when that phase passes its furthest point so far (at
+  // most three times the expected speed), so amplitude wobbles and phase jitter can
+  // neither add nor remove breaths, and jitter does not bias the rate. It stalls while
+  // the breath component is too weak to carry a phase.
+  const double angle = std::atan2(quadrature, in_phase_sum);
+  if (amplitude2 > 0.01) {
+    const double expected = 2.0 * std::numbers::pi / (tuned_period_s * config.output_rate_hz);
+    source_phase += std::remainder(angle - previous_angle, 2.0 * std::numbers::pi);
+    if (source_phase > breath_phase) breath_phase += std::min(source_phase - breath_phase, 3.0 * expected);
+  }
+  previous_angle = angle;
+  if (breath_phase > 1e6) {  // keep both phases small without changing their difference
+    const double turns = 2.0 * std::numbers::pi * std::floor(breath_phase / (2.0 * std::numbers::pi));
+    breath_phase -= turns;
+    source_phase -= turns;
+  }
+  const double value = std::sin(breath_phase);
+  out = static_cast<float>(value);
 
   const bool quiet = loud < floor_db + 0.25 * (level_db - floor_db);
   phase = quiet ? BreathPhase::pause : (value >= previous_output ? BreathPhase::inhale : BreathPhase::exhale);
@@ -187,9 +217,11 @@ void BreathSoundFrontEnd::Impl::reset() noexcept {
   periods.clear();
   tuned_period_s = 0.0;
   missing_estimates = 0;
-  output_power = 0.0;
   rendered_samples = 0;
   previous_output = 0.0;
+  previous_angle = 0.0;
+  source_phase = 0.0;
+  breath_phase = 0.0;
   floor_db = level_db = std::numeric_limits<double>::quiet_NaN();
   phase = BreathPhase::unknown;
 }
