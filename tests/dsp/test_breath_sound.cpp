@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <numbers>
 #include <random>
 #include <vector>
@@ -62,7 +63,8 @@ double burst(double u) {
 }
 
 // Breath periods and loudness vary a little from breath to breath, as they do in people.
-std::vector<float> synthesise(const BreathSounds& s) {
+// inhalations (optional) receives the start and end time of every inhalation sound.
+std::vector<float> synthesise(const BreathSounds& s, std::vector<std::pair<double, double>>* inhalations = nullptr) {
   ColouredNoise inhale(s.rate_hz, s.inhale_low_hz, std::min(s.inhale_high_hz, 0.45 * s.rate_hz), s.seed);
   ColouredNoise exhale(s.rate_hz, s.exhale_low_hz, std::min(s.exhale_high_hz, 0.45 * s.rate_hz), s.seed + 1);
   ColouredNoise hiss(s.rate_hz, 50.0, 0.45 * s.rate_hz, s.seed + 2);
@@ -75,6 +77,7 @@ std::vector<float> synthesise(const BreathSounds& s) {
   for (std::size_t i = 0; i < n; ++i) {
     const double t = static_cast<double>(i) / s.rate_hz;
     if (t >= start + period) {
+      if (inhalations) inhalations->emplace_back(start, start + s.inhale_fraction * period);
       start += period;
       period = nominal * (1.0 + 0.03 * jitter(rng));
       loud = 1.0 + 0.1 * jitter(rng);
@@ -150,6 +153,27 @@ TEST_CASE("breath sound: inhale/exhale pairs give the breath rate, not the burst
       CHECK(r.quality > 0.5);
     }
   }
+}
+
+TEST_CASE("breath sound: the rendered breath rises while inhaling", "[dsp][breath_sound]") {
+  BreathSounds s;
+  s.bpm = 12.0;
+  std::vector<std::pair<double, double>> inhalations;
+  const auto audio = synthesise(s, &inhalations);
+  const Result r = run(audio, s.rate_hz);
+  // Over the inhalations after the 15 s warm-up and the first tuning, the output rises
+  // most of the time (it lags the band-energy features by their filtering delay).
+  std::size_t rising = 0, total = 0;
+  for (const auto& [begin, end] : inhalations) {
+    if (begin < 25.0) continue;
+    for (auto i = static_cast<std::size_t>(begin * r.output_rate_hz) + 1;
+         i < static_cast<std::size_t>(end * r.output_rate_hz) && i < r.waveform.size(); ++i) {
+      rising += r.waveform[i] > r.waveform[i - 1];
+      ++total;
+    }
+  }
+  REQUIRE(total > 100);
+  CHECK(static_cast<double>(rising) / static_cast<double>(total) > 0.7);
 }
 
 TEST_CASE("breath sound: equally loud inhale and exhale are told apart by their spectra", "[dsp][breath_sound]") {

@@ -10,11 +10,13 @@
 // the breathing period from the running autocorrelation of loudness and spectral-tilt
 // features, deciding whether successive bursts form inhale/exhale pairs (they differ in
 // loudness, tilt and spacing, so the rhythm repeats better at two bursts than at one;
-// EnvelopePeriodicity); (3) renders the features' component at that breath frequency
-// through a band-pass tuned to it, phased a quarter cycle after the loudest sound, so
-// the output rises while inhaling and falls while exhaling, one cycle per breath. The
-// period is also exposed as a rate hint. A steady noise or silence yields no period,
-// a flat output and zero quality rather than an invented rhythm.
+// EnvelopePeriodicity); (3) filters the features' component at that breath frequency
+// into an in-phase / quadrature pair and renders a unit oscillator locked to its phase,
+// a quarter cycle after the loudest sound, so the output rises while inhaling and falls
+// while exhaling, one cycle per breath; the oscillator only moves forward, so loudness
+// wobbles and phase jitter cannot add or drop breaths downstream. The period is also
+// exposed as a rate hint. Steady noise or silence yields no period, a flat output and
+// zero quality rather than an invented rhythm. The output carries timing, not depth.
 //
 // Causal and streaming; all memory is allocated in the constructor; process() never
 // allocates, locks or throws. Works at any input rate from 2 kHz to 48 kHz.
