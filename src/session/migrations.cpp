@@ -110,10 +110,21 @@ int current_schema_version(Connection& connection) {
   return rows.empty() ? 0 : static_cast<int>(rows.front().integer(0));
 }
 
+// Asked before creating anything, so a clinician role without CREATE rights can open a
+// database its owner has already migrated.
+bool has_schema_table(Connection& connection) {
+  const auto rows = connection.dialect() == Dialect::sqlite
+      ? connection.run("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'respira_schema'", {})
+      : connection.run("SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE tablename = 'respira_schema' "
+                       "AND schemaname = current_schema()", {});
+  return rows.front().integer(0) > 0;
+}
+
 int migrate(Connection& connection) {
-  connection.run_script(
-      "CREATE TABLE IF NOT EXISTS respira_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-      "applied_at TEXT NOT NULL)");
+  if (!has_schema_table(connection))
+    connection.run_script(
+        "CREATE TABLE IF NOT EXISTS respira_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+        "applied_at TEXT NOT NULL)");
   const int latest = latest_version();
   int version = current_schema_version(connection);
   if (version > latest) {

@@ -86,7 +86,7 @@ class PostgresConnection final : public Connection {
   void run_script(std::string_view sql) override {
     const std::string text(sql);
     PGresult* result = PQexec(conn_, text.c_str());
-    check(result, PGRES_COMMAND_OK);
+    check(result);
     PQclear(result);
   }
 
@@ -97,10 +97,10 @@ class PostgresConnection final : public Connection {
   }
 
  private:
-  // Throws StoreError (with the server's reason) unless the result has the expected status.
-  void check(PGresult* result, ExecStatusType expected) {
+  // Throws StoreError (with the server's reason) unless the statement succeeded.
+  void check(PGresult* result) {
     const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
-    if (status == expected || (expected == PGRES_COMMAND_OK && status == PGRES_TUPLES_OK)) return;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const std::string sqlstate = state ? state : "";
     std::string message = trimmed(result ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
@@ -118,7 +118,7 @@ class PostgresConnection final : public Connection {
     if (auto it = statements_.find(key); it != statements_.end()) return it->second;
     std::string name = "respira_" + std::to_string(statements_.size() + 1);
     PGresult* result = PQprepare(conn_, name.c_str(), number_placeholders(sql).c_str(), param_count, nullptr);
-    check(result, PGRES_COMMAND_OK);
+    check(result);
     PQclear(result);
     return statements_.emplace(std::move(key), std::move(name)).first->second;
   }
@@ -150,7 +150,7 @@ class PostgresConnection final : public Connection {
     }
     PGresult* result = PQexecPrepared(conn_, name.c_str(), static_cast<int>(count), values.data(),
                                       lengths.data(), formats.data(), 0);
-    check(result, PGRES_TUPLES_OK);
+    check(result);
     std::vector<Row> rows;
     const int row_count = PQntuples(result), columns = PQnfields(result);
     rows.reserve(static_cast<std::size_t>(row_count));
