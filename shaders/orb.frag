@@ -1,13 +1,16 @@
 #version 330 core
 // The breathing orb. Its radius follows the guide's target lung volume (already eased by
 // the pacer), its colour turns from the inhale hue to the exhale hue as the breath
-// turns, and a thin bright ring shows the person's own measured breath on the same
-// scale: when they follow the guide the ring rests on the orb's rim.
+// turns. The person's own breath is a glow at the radius of their measured volume; the
+// crisp ring on top of it is stroked by the UI, so this soft light can be rendered at
+// reduced resolution (it has no sharp detail) and scaled up.
 
 in vec2 v_uv;
 out vec4 frag_color;
 
 uniform vec2 u_size;           // viewport in pixels
+uniform float u_scale;         // viewport pixels per screen pixel (< 1: rendered small)
+uniform vec2 u_radius_range;   // orb radius at empty and full lungs, in shorter-side units
 uniform float u_time;          // seconds, drives the slow inner drift
 uniform float u_target;        // guide volume 0..1
 uniform float u_measured;      // measured volume 0..1; negative when unknown
@@ -19,10 +22,7 @@ uniform vec3 u_exhale_color;
 uniform vec3 u_measured_color;
 uniform vec3 u_background;
 
-const float kSmallest = 0.13;  // radius at empty lungs, in units of the shorter side
-const float kLargest = 0.41;   // ... at full lungs
-
-float radius_for(float volume) { return mix(kSmallest, kLargest, clamp(volume, 0.0, 1.0)); }
+float radius_for(float volume) { return mix(u_radius_range.x, u_radius_range.y, clamp(volume, 0.0, 1.0)); }
 
 // Tiny per-pixel noise so the soft gradients do not band on 8-bit displays.
 float dither(vec2 p) { return fract(sin(dot(p, vec2(12.9898, 78.233))) * 43758.5453) - 0.5; }
@@ -43,7 +43,7 @@ void main() {
   colour += tint * halo;
 
   // The orb: lit from slightly above, brighter core, soft rim.
-  float edge = 1.6 / unit;
+  float edge = 1.2 / unit;
   float body = 1.0 - smoothstep(radius - edge, radius + edge, r);
   float depth = clamp(r / radius, 0.0, 1.0);
   vec2 light = p - vec2(-0.25, 0.32) * radius;
@@ -55,12 +55,10 @@ void main() {
   inner *= 1.0 + u_motion * 0.06 * drift;
   colour = mix(colour, inner, body * 0.94);
 
-  // The person's own breath: a thin bright ring with a little glow.
+  // The person's own breath: a soft glow around where the UI strokes their ring.
   if (u_measured >= 0.0) {
-    float ring_r = radius_for(u_measured);
-    float d = abs(r - ring_r) * unit;
-    float ring = exp(-d * d / 2.2) * 0.95 + exp(-d / 9.0) * 0.18;
-    colour = mix(colour, u_measured_color, clamp(ring, 0.0, 1.0));
+    float d = abs(r - radius_for(u_measured)) * unit / u_scale;  // screen pixels
+    colour = mix(colour, u_measured_color, exp(-d / 9.0) * 0.2);
   }
 
   colour *= mix(1.0, 0.12, u_dim);

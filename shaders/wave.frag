@@ -1,13 +1,17 @@
 #version 330 core
 // The breath as a wave: the guide's target volume from 20 s ago to 10 s ahead scrolls
-// right to left, and the person's measured breath is drawn over the past part, so they
-// see at a glance whether they ride the wave. Lines are drawn as distance fields (the
-// vertical distance corrected by the slope) for smooth, resolution-independent strokes.
+// right to left, and the person's measured breath lies over the past part, so they see
+// at a glance whether they ride the wave. This shader draws the light: the fill under the
+// guide and the glows around both curves, as distance fields (vertical distance corrected
+// by the slope). It has no sharp detail, so it is rendered at reduced resolution; the
+// crisp strokes on top are drawn by the UI.
 
 in vec2 v_uv;
 out vec4 frag_color;
 
 uniform vec2 u_size;           // viewport in pixels
+uniform float u_scale;         // viewport pixels per screen pixel (< 1: rendered small)
+uniform vec2 u_band;           // heights of volume 0 and volume 1, as fractions of the height
 uniform vec4 u_guide[32];      // 128 guide volumes, evenly spaced across the width
 uniform vec4 u_trace[32];      // 128 measured volumes; negative where unknown
 uniform vec4 u_hue[32];        // 128 exhale-hue shares (0 inhale colour .. 1 exhale colour)
@@ -19,8 +23,6 @@ uniform vec3 u_measured_color;
 uniform vec3 u_background;
 
 const int kSamples = 128;
-const float kBottom = 0.14;    // volume 0 sits here (fraction of the height)
-const float kTop = 0.86;       // volume 1
 
 float guide_sample(int i) { i = clamp(i, 0, kSamples - 1); return u_guide[i >> 2][i & 3]; }
 float trace_sample(int i) { i = clamp(i, 0, kSamples - 1); return u_trace[i >> 2][i & 3]; }
@@ -47,12 +49,12 @@ float trace_at(float x) {
   return mix(a, b, s - float(i));
 }
 
-float height_px(float volume) { return mix(kBottom, kTop, volume) * u_size.y; }
+float height_px(float volume) { return mix(u_band.x, u_band.y, volume) * u_size.y; }
 
-// Distance in pixels from this pixel to a curve y(x), using its local slope.
+// Distance in screen pixels from this pixel to a curve y(x), using its local slope.
 float curve_distance(float y_px, float y_left, float y_right) {
   float slope = (y_right - y_left) * 0.5;
-  return abs(v_uv.y * u_size.y - y_px) / sqrt(1.0 + slope * slope);
+  return abs(v_uv.y * u_size.y - y_px) / sqrt(1.0 + slope * slope) / u_scale;
 }
 
 void main() {
@@ -90,7 +92,7 @@ void main() {
     if (ml < 0.0) ml = m;
     if (mr < 0.0) mr = m;
     float dm = curve_distance(height_px(m), height_px(ml), height_px(mr));
-    colour = mix(colour, u_measured_color, clamp(exp(-dm * dm / 2.5) + exp(-dm / 8.0) * 0.15, 0.0, 1.0));
+    colour = mix(colour, u_measured_color, exp(-dm / 8.0) * 0.16);
   }
 
   colour *= mix(1.0, 0.12, u_dim);

@@ -5,6 +5,7 @@
 #include <GL/glext.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "app/app.hpp"
@@ -68,15 +69,42 @@ struct PacerView::Impl {
     OrbFrame orb;
     WaveFrame wave;
     Palette colours;
+    // Offscreen target, resized with the widget.
+    GLuint framebuffer = 0;
+    GLuint texture = 0;
+    GLsizei width = 0;
+    GLsizei height = 0;
   };
   Job orb_job, wave_job;
 
   static void callback(const ImDrawList*, const ImDrawCmd* command) {
-    const Job& job = *static_cast<const Job*>(command->UserCallbackData);
+    Job& job = *static_cast<Job*>(command->UserCallbackData);
     job.impl->render(job, command->ClipRect);
   }
 
-  void render(const Job& job, const ImVec4& clip) const {
+  static void ensure_target(Job& job, GLsizei width, GLsizei height) {
+    if (job.framebuffer != 0 && job.width == width && job.height == height) return;
+    if (job.framebuffer == 0) {
+      glGenFramebuffers(1, &job.framebuffer);
+      glGenTextures(1, &job.texture);
+    }
+    glBindTexture(GL_TEXTURE_2D, job.texture);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glBindFramebuffer(GL_FRAMEBUFFER, job.framebuffer);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, job.texture, 0);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    job.width = width;
+    job.height = height;
+  }
+
+  static void release(Job& job) {
+    glDeleteFramebuffers(1, &job.framebuffer);
+    glDeleteTextures(1, &job.texture);
+  }
+
+  void render(Job& job, const ImVec4& clip) const {
     const ImDrawData* data = ImGui::GetDrawData();
     const ImVec2 scale = data->FramebufferScale;
     const float fb_height = data->DisplaySize.y * scale.y;
@@ -84,18 +112,21 @@ struct PacerView::Impl {
     const auto to_fb_y = [&](float y) { return fb_height - (y - data->DisplayPos.y) * scale.y; };
     const float w = (job.max.x - job.min.x) * scale.x;
     const float h = (job.max.y - job.min.y) * scale.y;
-    glViewport(static_cast<GLint>(to_fb_x(job.min.x)), static_cast<GLint>(to_fb_y(job.max.y)),
-               static_cast<GLsizei>(w), static_cast<GLsizei>(h));
     const float cx0 = std::max(clip.x, job.min.x), cy0 = std::max(clip.y, job.min.y);
     const float cx1 = std::min(clip.z, job.max.x), cy1 = std::min(clip.w, job.max.y);
-    if (cx1 <= cx0 || cy1 <= cy0) return;
-    glScissor(static_cast<GLint>(to_fb_x(cx0)), static_cast<GLint>(to_fb_y(cy1)),
-              static_cast<GLsizei>((cx1 - cx0) * scale.x), static_cast<GLsizei>((cy1 - cy0) * scale.y));
-    glDisable(GL_BLEND);
+    if (cx1 <= cx0 || cy1 <= cy0 || w < 2.0f || h < 2.0f) return;
+    const auto small_w = static_cast<GLsizei>(std::ceil(w * kRenderScale));
+    const auto small_h = static_cast<GLsizei>(std::ceil(h * kRenderScale));
+    ensure_target(job, small_w, small_h);
 
+    glBindFramebuffer(GL_FRAMEBUFFER, job.framebuffer);
+    glViewport(0, 0, small_w, small_h);
+    glDisable(GL_SCISSOR_TEST);
+    glDisable(GL_BLEND);
     const GLuint program = job.is_orb ? orb_program : wave_program;
     glUseProgram(program);
-    glUniform2f(glGetUniformLocation(program, "u_size"), w, h);
+    glUniform2f(glGetUniformLocation(program, "u_size"), static_cast<float>(small_w), static_cast<float>(small_h));
+    glUniform1f(glGetUniformLocation(program, "u_scale"), static_cast<float>(small_w) / w);
     set_colour(program, "u_inhale_color", job.colours.inhale);
     set_colour(program, "u_exhale_color", job.colours.exhale);
     set_colour(program, "u_measured_color", job.colours.measured);
@@ -107,7 +138,9 @@ struct PacerView::Impl {
       glUniform1f(glGetUniformLocation(program, "u_exhale"), job.orb.exhale);
       glUniform1f(glGetUniformLocation(program, "u_motion"), job.orb.motion);
       glUniform1f(glGetUniformLocation(program, "u_dim"), job.orb.dim);
+      glUniform2f(glGetUniformLocation(program, "u_radius_range"), kOrbRadiusEmpty, kOrbRadiusFull);
     } else {
+      glUniform2f(glGetUniformLocation(program, "u_band"), kWaveBottom, kWaveTop);
       glUniform4fv(glGetUniformLocation(program, "u_guide"), kWaveSamples / 4, job.wave.guide.data());
       glUniform4fv(glGetUniformLocation(program, "u_trace"), kWaveSamples / 4, job.wave.trace.data());
       glUniform4fv(glGetUniformLocation(program, "u_hue"), kWaveSamples / 4, job.wave.hue.data());
@@ -116,6 +149,18 @@ struct PacerView::Impl {
     }
     glBindVertexArray(vertex_array);
     glDrawArrays(GL_TRIANGLES, 0, 3);
+
+    // Scale up into the widget, clipped like the ImGui window it sits in.
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, job.framebuffer);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(static_cast<GLint>(to_fb_x(cx0)), static_cast<GLint>(to_fb_y(cy1)),
+              static_cast<GLsizei>((cx1 - cx0) * scale.x), static_cast<GLsizei>((cy1 - cy0) * scale.y));
+    const auto x0 = static_cast<GLint>(to_fb_x(job.min.x));
+    const auto y0 = static_cast<GLint>(to_fb_y(job.max.y));
+    glBlitFramebuffer(0, 0, small_w, small_h, x0, y0, x0 + static_cast<GLint>(w), y0 + static_cast<GLint>(h),
+                      GL_COLOR_BUFFER_BIT, GL_LINEAR);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
   }
 
   void queue(ImDrawList* list, Job& job) {
@@ -149,6 +194,8 @@ PacerView::PacerView() : impl_(std::make_unique<Impl>()) {
 }
 
 PacerView::~PacerView() {
+  Impl::release(impl_->orb_job);
+  Impl::release(impl_->wave_job);
   glDeleteVertexArrays(1, &impl_->vertex_array);
   glDeleteProgram(impl_->orb_program);
   glDeleteProgram(impl_->wave_program);

@@ -1,8 +1,11 @@
 #pragma once
 // Draws the orb and the wave with our own GLSL (shaders/) inside ImGui layouts. Each is
-// queued as an ImDrawList callback: when ImGui renders, the callback sets the viewport to
-// the widget's rectangle, draws one full-screen triangle with our program, and ImGui's
-// backend state is restored right after. No framebuffer object, no extra pass.
+// queued as an ImDrawList callback: when ImGui renders, the callback draws one full-screen
+// triangle with our program into a small offscreen texture (kRenderScale of the widget in
+// each direction: the shaders draw only soft light, which scales up invisibly) and blits
+// it into the widget's rectangle; ImGui's state is restored right after, and the crisp
+// strokes (measured ring, curves) are drawn on top by the panel with ImGui. On Mesa's
+// software renderer this keeps the frame within a few milliseconds.
 
 #include <array>
 #include <memory>
@@ -13,6 +16,16 @@
 namespace respira::app {
 
 inline constexpr int kWaveSamples = 128;
+inline constexpr float kRenderScale = 0.5f;
+// Geometry shared by the shaders (as uniforms) and the strokes the panel draws on top.
+inline constexpr float kOrbRadiusEmpty = 0.13f;  // of the rectangle's shorter side
+inline constexpr float kOrbRadiusFull = 0.41f;
+inline constexpr float kWaveBottom = 0.14f;      // volume 0, fraction of the height from below
+inline constexpr float kWaveTop = 0.86f;         // volume 1
+
+inline float orb_radius(float volume, float shorter_side) {
+  return (kOrbRadiusEmpty + (kOrbRadiusFull - kOrbRadiusEmpty) * volume) * shorter_side;
+}
 
 struct OrbFrame {
   float time_s = 0.0f;
