@@ -102,8 +102,10 @@ void write_edf(const Patient& patient, const SessionData& data, const std::files
   for (const auto& c : data.waveform)
     if (std::abs(c.rate_hz - rate) > 1e-9) throw ExportError("cannot write EDF: waveform rate " + format_number(c.rate_hz) + " Hz is not a whole number of samples per second");
 
+  // The session's own length rules; a run stamped a fraction of a sample late is clipped.
   double duration = s.duration_s;
-  for (const auto& c : data.waveform) duration = std::max(duration, c.end_s());
+  if (!(duration > 0.0))
+    for (const auto& c : data.waveform) duration = std::max(duration, c.end_s());
   const long records = std::max(1L, static_cast<long>(std::ceil(duration - 1e-9)));
   std::vector<double> samples(static_cast<std::size_t>(records) * static_cast<std::size_t>(rate), 0.0);
   double low = 0.0, high = 0.0;
