@@ -23,7 +23,10 @@ namespace respira::dsp {
 namespace {
 
 constexpr double kWorkingRateHz = 25.0;
-constexpr double kSmoothingHarmonics = 3.0;
+constexpr double kSmoothingHarmonics = 2.0;
+// Slow breathing has no ripple near its own band: below this cut-off smoothing would
+// only add delay and distort the shape of the breath.
+constexpr double kLowestCutoffHz = 0.25;
 constexpr double kSpectralRescueConcentration = 0.5;
 
 double working_rate(const AnalyzerConfig& c) {
@@ -196,7 +199,7 @@ void BreathAnalyzer::Impl::retune_smoothing() noexcept {
   const double interval = detector.typical_interval_s();
   if (std::isnan(interval)) return;
   const double highest = 1.5 * config.max_rate_bpm / 60.0;
-  const double lowest = 1.5 * config.min_rate_bpm / 60.0;
+  const double lowest = kLowestCutoffHz;
   const double cutoff = std::clamp(kSmoothingHarmonics / interval, lowest, highest);
   smoother.design({Biquad::Kind::low_pass, rate_hz, cutoff});
 }

@@ -105,8 +105,9 @@ TEST_CASE("steady breathing from 3 to 40 breaths/min: every breath, exact rate",
   const auto score = score_within(found, truth, settle, end);
   CHECK(score.fn == 0);
   CHECK(score.fp == 0);
-  // Smoothing shifts an asymmetric peak by a small fraction of the breath.
-  CHECK(max_timing_error(after(found, settle - 0.5, end + 0.5), truth) < std::max(0.1, 0.02 * 60.0 / bpm));
+  // Turns are timed on the smoothed trace (what matches human marks best on BIDMC),
+  // which moves the turns of these lopsided breaths by up to ~4 % of a breath.
+  CHECK(max_timing_error(after(found, settle - 0.5, end + 0.5), truth) < std::max(0.15, 0.04 * 60.0 / bpm));
   // Inhalation onsets (troughs) too.
   const auto trough_score = score_within(times_of(run.events, BreathEventType::inhale), signal.troughs, settle, end);
   CHECK(trough_score.f1() == Approx(1.0));
@@ -123,7 +124,7 @@ TEST_CASE("any sample rate from 10 Hz to 1 kHz gives the same breaths", "[dsp][s
   const auto run = analyse(signal.samples, rate_hz);
   const auto found = times_of(run.events, BreathEventType::exhale);
   CHECK(score_within(found, signal.peaks, 10.0, 116.0).f1() == Approx(1.0));
-  CHECK(max_timing_error(after(found, 9.5, 116.5), after(signal.peaks, 10.0, 116.0)) < 0.1);
+  CHECK(max_timing_error(after(found, 9.5, 116.5), after(signal.peaks, 10.0, 116.0)) < 0.16);
   CHECK(run.final_state.rate_bpm == Approx(15.0).epsilon(0.01));
 }
 
@@ -135,10 +136,11 @@ TEST_CASE("I:E ratio follows the waveform's asymmetry", "[dsp][synthetic]") {
   shape.inhale_fraction = inhale_fraction;
   const auto run = analyse(make(shape).samples, shape.rate_hz);
   const double expected = inhale_fraction / (1.0 - inhale_fraction);
-  // Smoothing moves the turns of a lopsided breath by up to ~5 % of the breath.
-  CHECK(run.final_state.inhale_s == Approx(5.0 * inhale_fraction).margin(0.3));
-  CHECK(run.final_state.exhale_s == Approx(5.0 * (1.0 - inhale_fraction)).margin(0.3));
-  CHECK(run.final_state.ie_ratio == Approx(expected).epsilon(0.25));
+  // Smoothing moves the turns of a lopsided breath by up to ~8 % of the breath, so
+  // durations are within 0.4 s at 12/min and a 1:2 ratio reads as about 1:1.5.
+  CHECK(run.final_state.inhale_s == Approx(5.0 * inhale_fraction).margin(0.4));
+  CHECK(run.final_state.exhale_s == Approx(5.0 * (1.0 - inhale_fraction)).margin(0.4));
+  CHECK(run.final_state.ie_ratio == Approx(expected).epsilon(0.4));
   CHECK(run.final_state.inhale_s + run.final_state.exhale_s == Approx(5.0).epsilon(0.02));
   CHECK(run.final_state.regularity == Approx(1.0).margin(0.05));
   CHECK(run.final_state.depth == Approx(1.0).margin(0.05));
@@ -283,7 +285,7 @@ TEST_CASE("events are emitted soon after the extremum and in time order", "[dsp]
     if (i > 0) CHECK(run.events[i].time_s > run.events[i - 1].time_s);
     if (run.events[i].type == BreathEventType::exhale) latencies.push_back(run.events[i].emitted_s - run.events[i].time_s);
   }
-  CHECK(median(latencies) < 0.65);
+  CHECK(median(latencies) < 0.85);
 }
 
 TEST_CASE("the waveform output is normalised and at the requested rate", "[dsp][synthetic]") {
