@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Storage faults end to end with the real binary: a full disk (a file-size limit, ulimit -f;
-# the kernel's SIGXFSZ must become an error, not a kill) and read-only directories, for
-# recording into the database and for exports. Each time: non-zero exit, one clear
+# Storage faults end to end with the real binary: a full disk while recording (a file-size
+# limit, ulimit -f; the kernel's SIGXFSZ must become an error, not a kill) and read-only
+# directories and databases, for recording and for exports. (A full disk during export is
+# covered by test_session_cli.sh.) Each time: non-zero exit, one clear
 # "respira: ..." message, no crash, and nothing that existed before is damaged — the
 # database passes integrity_check and still exports byte for byte the same record, and
 # existing export files keep their content with no temporary files left behind.
@@ -61,23 +62,13 @@ assert after["patients"] == before["patients"]
 PY
 }
 
-# 1. Full disk while exporting over an existing file: the old file stays whole. The limit
-# (64 KB) lets the database open but not the ~200 KB JSON be written.
-mkdir -p "$work/exp"
-cp "$work/before.json" "$work/exp/export.json"
-expect_failure export_full_disk bash -c 'ulimit -f 64; exec "$@"' _ \
-  "$respira" export --db "$db" --patient "$patient" --format json --out "$work/exp/export.json"
-grep -q "disk is full" "$work/export_full_disk.err" || fail "full disk export: the message should say the disk is full"
-cmp -s "$work/before.json" "$work/exp/export.json" || fail "full disk: the existing export was damaged"
-[[ $(ls -A "$work/exp") == export.json ]] || fail "full disk: files left behind: $(ls -A "$work/exp")"
-
-# 2. Full disk while recording: the database may not grow by more than a few KB.
+# 1. Full disk while recording: the database may not grow by more than a few KB.
 size_kb=$(( ( $(stat -c %s "$db") + 1023 ) / 1024 ))
 expect_failure record_full_disk bash -c "ulimit -f $((size_kb + 8)); exec \"\$@\"" _ \
   "$respira" session record --db "$db" --patient "$patient" --source "$replay" --duration 600
 check_store_intact "full disk while recording"
 
-# 3. Read-only export directory: clear error naming the path, existing files untouched.
+# 2. Read-only export directory: clear error naming the path, existing files untouched.
 ro=$work/readonly_exports
 mkdir -p "$ro"
 cp "$work/before.json" "$ro/record.json"
@@ -92,7 +83,7 @@ chmod 0700 "$ro"
 cmp -s "$work/before.json" "$ro/record.json" || fail "read-only directory: the existing export changed"
 [[ $(ls -A "$ro") == record.json ]] || fail "read-only directory: files appeared: $(ls -A "$ro")"
 
-# 4. Read-only database (file and directory): recording and adding refuse clearly, and
+# 3. Read-only database (file and directory): recording and adding refuse clearly, and
 # the database is bit for bit what it was.
 chmod 0400 "$db"; chmod 0500 "$(dirname "$db")"
 sum_before=$(sha256sum "$db" | cut -d' ' -f1)
@@ -103,7 +94,7 @@ expect_failure patient_add_readonly_db as_owner_only "$respira" patient add "Nob
 chmod 0700 "$(dirname "$db")"; chmod 0600 "$db"
 check_store_intact "read-only database"
 
-# 5. A database in a directory that cannot be created: clear error, no crash.
+# 4. A database in a directory that cannot be created: clear error, no crash.
 mkdir -p "$work/locked"; chmod 0500 "$work/locked"
 expect_failure db_dir_uncreatable as_owner_only "$respira" patient list --db "$work/locked/sub/respira.db"
 chmod 0700 "$work/locked"
