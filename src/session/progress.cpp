@@ -71,7 +71,8 @@ PlaceSummary summarise_place(std::span<const SessionOutcome> history, PracticePl
 std::vector<WeekSummary> summarise_weeks(std::span<const SessionOutcome> history,
                                          std::chrono::sys_seconds as_of) {
   const auto t0 = history.front().start;
-  const int week_count = static_cast<int>(std::floor(weeks_between(t0, std::max(as_of, history.back().start)))) + 1;
+  const double span_weeks = weeks_between(t0, std::max(as_of, history.back().start));
+  const int week_count = static_cast<int>(std::floor(span_weeks)) + 1;
   std::vector<WeekSummary> weeks(static_cast<std::size_t>(week_count));
   std::vector<std::vector<double>> adherence(weeks.size());
   std::vector<std::vector<double>> pre(weeks.size());

@@ -1,14 +1,17 @@
 #include "session/progress_export.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "session/programme_store.hpp"
+#include "progress_format.hpp"
 #include "session/time_text.hpp"
 
 namespace respira::session {
 
 namespace {
+
+using progress_format::day_of;
+using progress_format::printf_text;
 
 using nlohmann::json;
 
@@ -53,12 +56,6 @@ std::string escape_html(const std::string& text) {
     }
   }
   return out;
-}
-
-std::string printf_text(const char* pattern, auto... values) {
-  char text[256];
-  std::snprintf(text, sizeof text, pattern, values...);
-  return text;
 }
 
 std::string fmt_trend_cell(const Trend& trend) {
@@ -259,7 +256,7 @@ std::string progress_html_section(const PatientProgress& p) {
   for (const FlareUp& f : r.flare_ups) {
     any = true;
     const SessionOutcome& o = p.history[f.session_index];
-    html += "<li><strong>Flare-up</strong> " + escape_html(to_iso(o.start).substr(0, 10)) + ": ";
+    html += "<li><strong>Flare-up</strong> " + escape_html(day_of(o.start)) + ": ";
     if (f.spike)
       html += printf_text("pre-session tension %g at or above %.1f (baseline median %g)", *o.pre_tension,
                           *f.threshold, *f.baseline_median);
@@ -288,7 +285,7 @@ std::string progress_html_section(const PatientProgress& p) {
   if (!p.recent_notes.empty()) {
     html += "<h3>Recent notes</h3>\n<ul>\n";
     for (std::size_t i : p.recent_notes)
-      html += "<li>" + escape_html(to_iso(p.history[i].start).substr(0, 10)) + ": " +
+      html += "<li>" + escape_html(day_of(p.history[i].start)) + ": " +
               escape_html(p.history[i].note) + "</li>\n";
     html += "</ul>\n";
   }

@@ -2,22 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "session/progress_source.hpp"
+#include "progress_format.hpp"
 #include "session/time_text.hpp"
 
 namespace respira::session {
 
 namespace {
 
-std::string printf_text(const char* pattern, auto... values) {
-  char text[256];
-  std::snprintf(text, sizeof text, pattern, values...);
-  return text;
-}
-
-std::string day_of(std::chrono::sys_seconds time) { return to_iso(time).substr(0, 10); }
+using progress_format::day_of;
+using progress_format::printf_text;
 
 std::string session_label(const SessionOutcome& o) {
   return day_of(o.start) + (o.session_id.empty() ? "" : " " + o.session_id);
