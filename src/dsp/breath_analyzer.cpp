@@ -15,9 +15,7 @@
 #include "dsp/extremum_detector.hpp"
 #include "dsp/rhythm_tracker.hpp"
 #include "dsp/spectral_rate.hpp"
-#ifdef RESPIRA_HAVE_BREATH_SOUND
 #include "dsp/breath_sound.hpp"
-#endif
 
 namespace respira::dsp {
 namespace {
@@ -30,9 +28,7 @@ constexpr double kLowestCutoffHz = 0.25;
 constexpr double kSpectralRescueConcentration = 0.5;
 
 double working_rate(const AnalyzerConfig& c) {
-#ifdef RESPIRA_HAVE_BREATH_SOUND
   if (c.kind == SignalKind::audio) return kWorkingRateHz;
-#endif
   return Decimator({c.sample_rate_hz, kWorkingRateHz}).output_rate_hz();
 }
 
@@ -60,13 +56,11 @@ struct BreathAnalyzer::Impl {
     const double per_kind = block_s / (0.9 * 60.0 / c.max_rate_bpm) + 2.0;
     events.reserve(static_cast<std::size_t>(2.0 * per_kind) + 4);
     waveform.reserve(static_cast<std::size_t>(block_s * c.waveform_rate_hz) + 4);
-#ifdef RESPIRA_HAVE_BREATH_SOUND
     if (c.kind == SignalKind::audio) {
       sound.emplace(BreathSoundConfig{c.sample_rate_hz, kWorkingRateHz, c.min_rate_bpm,
                                       c.max_rate_bpm});
       sound_out.resize(sound->max_output_for(c.max_block_samples) + 4);
     }
-#endif
   }
 
   void process(std::span<const float> block) noexcept;
@@ -87,9 +81,7 @@ struct BreathAnalyzer::Impl {
   ExtremumDetector detector;
   RhythmTracker rhythm;
   SpectralRateEstimator spectrum;
-#ifdef RESPIRA_HAVE_BREATH_SOUND
   std::optional<BreathSoundFrontEnd> sound;
-#endif
   std::vector<float> sound_out;
   std::vector<BreathEvent> events;
   std::vector<float> waveform;
@@ -114,19 +106,11 @@ struct BreathAnalyzer::Impl {
 void BreathAnalyzer::Impl::process(std::span<const float> block) noexcept {
   events.clear();
   waveform.clear();
-#ifdef RESPIRA_HAVE_BREATH_SOUND
   if (sound) {
     process_audio(block);
-    return;
+  } else {
+    process_belt(block);
   }
-#endif
-  if (config.kind == SignalKind::audio) {
-    // No breath-sound front end in this build: time advances, nothing is detected.
-    input_samples += block.size();
-    finish_block(time_offset_s + input_samples / config.sample_rate_hz);
-    return;
-  }
-  process_belt(block);
 }
 
 void BreathAnalyzer::Impl::process_belt(std::span<const float> block) noexcept {
@@ -141,7 +125,6 @@ void BreathAnalyzer::Impl::process_belt(std::span<const float> block) noexcept {
   finish_block(time_offset_s + input_samples / fs);
 }
 
-#ifdef RESPIRA_HAVE_BREATH_SOUND
 void BreathAnalyzer::Impl::process_audio(std::span<const float> block) noexcept {
   const std::size_t chunk = config.max_block_samples;
   for (std::size_t start = 0; start < block.size(); start += chunk) {
@@ -156,9 +139,6 @@ void BreathAnalyzer::Impl::process_audio(std::span<const float> block) noexcept 
   }
   finish_block(time_offset_s + input_samples / config.sample_rate_hz);
 }
-#else
-void BreathAnalyzer::Impl::process_audio(std::span<const float>) noexcept {}
-#endif
 
 void BreathAnalyzer::Impl::analyse(float x, double sample_s, double now_s) noexcept {
   ++working_samples;
@@ -255,6 +235,10 @@ void BreathAnalyzer::Impl::finish_block(double now_s) noexcept {
   const double concentration = spectrum.concentration();
   if (std::isnan(state.rate_bpm) && concentration >= kSpectralRescueConcentration)
     state.rate_bpm = state.spectral_rate_bpm;
+  // Breath sounds: the envelope's periodicity (already resolved for inhale/exhale
+  // pairs) counts breaths more reliably than turns of the derived trace, which still
+  // place the events. On RRuJO it halves the files off by more than 1 breath/min.
+  if (sound && !std::isnan(sound->rate_hint_bpm())) state.rate_bpm = sound->rate_hint_bpm();
   // Quality: breaths are being found at the expected pace, and the spectrum shows one
   // clear breathing line (rather than noise or ripple).
   const double interval = detector.typical_interval_s();
@@ -290,9 +274,7 @@ void BreathAnalyzer::mark_gap(double gap_seconds) noexcept {
   m.rhythm.on_gap();
   m.spectrum.reset();
   m.primed = false;
-#ifdef RESPIRA_HAVE_BREATH_SOUND
   if (m.sound) m.sound->reset();
-#endif
 }
 
 }  // namespace respira::dsp
