@@ -36,10 +36,12 @@ void main() {
   float radius = radius_for(u_target);
   vec3 tint = mix(u_inhale_color, u_exhale_color, u_exhale);
 
-  // Background: a faint vertical gradient and a halo that grows with the breath.
-  vec3 colour = u_background * (0.92 + 0.22 * v_uv.y);
+  // Background: the window's own colour (this square sits seamlessly on it) lit by a halo
+  // that grows with the breath and fades to nothing before the square's edge.
+  vec3 colour = u_background;
   float outside = max(r - radius, 0.0);
   float halo = exp(-outside * 7.0) * (0.10 + 0.22 * u_target) + exp(-outside * 26.0) * 0.16;
+  halo *= 1.0 - smoothstep(0.34, 0.5, max(abs(p.x), abs(p.y)));
   colour += tint * halo;
 
   // The orb: lit from slightly above, brighter core, soft rim.
@@ -61,7 +63,7 @@ void main() {
     colour = mix(colour, u_measured_color, exp(-d / 9.0) * 0.2);
   }
 
-  colour *= mix(1.0, 0.12, u_dim);
+  colour = mix(colour, u_background, u_dim * 0.9);  // eyes closed: only a faint orb
   colour += dither(px) / 255.0;
   frag_color = vec4(colour, 1.0);
 }

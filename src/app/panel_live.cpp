@@ -93,12 +93,15 @@ void LivePanel::draw_pacer(UiContext& c, ImVec2 size) const {
   orb.exhale = exhale_share(guide);
   orb.motion = c.settings.reduced_motion ? 0.0f : 1.0f;
   orb.dim = dim ? 1.0f : 0.0f;
-  c.view.orb(list, orb_min, orb_max, orb, p);
-  ImGui::Dummy({size.x, orb_max.y - orb_min.y});
-
+  // The shader draws only the square around the orb (its halo fades out inside it); the
+  // rest of the area is the window's background, which costs nothing to draw.
   const ImVec2 centre{(orb_min.x + orb_max.x) * 0.5f, (orb_min.y + orb_max.y) * 0.5f};
+  const float side = std::min(orb_max.x - orb_min.x, orb_max.y - orb_min.y);
+  c.view.orb(list, {centre.x - side * 0.5f, centre.y - side * 0.5f}, {centre.x + side * 0.5f, centre.y + side * 0.5f},
+             orb, p);
+  ImGui::Dummy({size.x, orb_max.y - orb_min.y});
   if (orb.measured >= 0.0f && !dim) {  // the person's own breath: a crisp ring on the soft light
-    const float radius = orb_radius(orb.measured, std::min(orb_max.x - orb_min.x, orb_max.y - orb_min.y));
+    const float radius = orb_radius(orb.measured, side);
     list->AddCircle(centre, radius, p.measured.u32(0.18f), 128, 7.0f);
     list->AddCircle(centre, radius, p.measured.u32(0.95f), 128, 2.2f);
   }

@@ -94,7 +94,8 @@ void Ui::Draw(const UiCommands& commands) {
   ImGui::SetNextWindowSize(viewport->WorkSize);
   constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                       ImGuiWindowFlags_NoSavedSettings |
-                                      ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                      ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                      ImGuiWindowFlags_NoBackground;  // glClear paints it: no full-screen blend
   ImGui::Begin("Respira", nullptr, kFlags);
   const bool eyes_closed_practice = c_.settings.eyes_closed && c_.screen == Screen::live &&
                                     trainer.state() != SessionState::idle;
