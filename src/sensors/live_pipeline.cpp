@@ -18,6 +18,7 @@ namespace {
 constexpr double kReadBlockS = 0.02;   // one read per 20 ms of input at most
 constexpr std::size_t kMinReadBlock = 16;
 constexpr auto kIdleWait = std::chrono::milliseconds(5);
+constexpr double kHealthInterval_s = 0.2;
 
 double wall_now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
@@ -71,11 +72,14 @@ void LivePipeline::Impl::run(std::stop_token stop) {
     if (r.count > 0) {
       process_block(std::span<const float>(read_buffer).first(r.count));
     }
-    // Publish at most every publish_interval_s while data streams, and at once when
-    // the input pauses, so readers never look at a stale state for long.
+    // Publish at most every publish_interval_s while data streams, at once when the
+    // input pauses (readers never see a stale breath state), and at least every
+    // kHealthInterval_s without input (device faults show while nothing arrives).
     dirty = dirty || r.count > 0 || r.gap_before_s > 0.0;
     const double now = wall_now_s();
-    if (dirty && (r.count == 0 || now - last_publish_wall_s >= options.publish_interval_s)) {
+    const double since_publish = now - last_publish_wall_s;
+    if ((dirty && (r.count == 0 || since_publish >= options.publish_interval_s)) ||
+        since_publish >= kHealthInterval_s) {
       publish();
       last_publish_wall_s = now;
       dirty = false;
