@@ -1,7 +1,10 @@
 # Warnings and sanitizers shared by every Respira target (via respira_options).
 add_library(respira_options INTERFACE)
 target_compile_options(respira_options INTERFACE -Wall -Wextra -Wpedantic)
-if(RESPIRA_WARNINGS_AS_ERRORS)
+# The warning gate is the normal build: GCC 12's flow-based warnings (-Warray-bounds,
+# -Wstringop-overflow) report false positives on sanitizer-instrumented code, e.g. in
+# std::sort of a std::array<double, 5>, so the sanitizer build reports but does not fail.
+if(RESPIRA_WARNINGS_AS_ERRORS AND NOT RESPIRA_SANITIZE)
   target_compile_options(respira_options INTERFACE -Werror)
 endif()
 if(RESPIRA_SANITIZE)
