@@ -4,6 +4,7 @@
 #
 #   source scripts/e2e/pulse.sh; pulse_start "$T"; pulse_play FILE.wav; ... ; pulse_stop
 # pulse_start exports PULSE_RUNTIME_PATH/PULSE_SERVER so nothing touches another daemon.
+# Safe under `set -e`.
 
 pulse_start() {
   local dir="$1"
@@ -39,8 +40,8 @@ pulse_play() {
 
 pulse_stop_feeder() {
   if [ -n "${PULSE_FEEDER_PID:-}" ]; then
-    kill -- -"$PULSE_FEEDER_PID" 2>/dev/null
-    wait "$PULSE_FEEDER_PID" 2>/dev/null
+    kill -- -"$PULSE_FEEDER_PID" 2>/dev/null || true
+    wait "$PULSE_FEEDER_PID" 2>/dev/null || true
     PULSE_FEEDER_PID=
   fi
 }

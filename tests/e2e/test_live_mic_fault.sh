@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Microphone that disappears mid-session: the PulseAudio server behind the capture device
+# is killed 6 s into a `respira live --source mic` session and started again 4 s later.
+# The live session must report the loss, mark a gap of about the outage, reconnect by
+# itself with back-off, keep a rate row for every second, and exit cleanly.
+set -euo pipefail
+RESPIRA=${1:?usage: test_live_mic_fault.sh /path/to/respira}
+SRC=${RESPIRA_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+DATA=${RESPIRA_TEST_DATA_DIR:-$SRC/tests/data}
+WAV=$DATA/rrujo/RRinervasO/12/2023030117431.wav
+T=$(mktemp -d)
+# See test_live_mic.sh: full malloc stacks under ASan so plugin suppressions match.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
+source "$SRC/scripts/e2e/pulse.sh"
+LIVE=
+cleanup() { [ -n "$LIVE" ] && kill "$LIVE" 2>/dev/null; pulse_stop; rm -rf "$T"; }
+trap cleanup EXIT
+
+pulse_start "$T"
+pulse_play "$WAV"
+sleep 2
+"$RESPIRA" live --source mic --duration 22 --rates-csv "$T/rates.csv" --events-csv "$T/events.csv" \
+  > "$T/live.txt" 2> "$T/live.err" &
+LIVE=$!
+sleep 6
+pulse_stop                      # the device disappears
+sleep 4
+pulse_start "$T"                # ...and comes back
+pulse_play "$WAV"
+status=0
+wait $LIVE || status=$?
+LIVE=
+grep -v "^Expression" "$T/live.err" || true   # PortAudio's own ALSA diagnostics dropped
+tail -n 1 "$T/live.txt"
+[ $status -eq 0 ] || { echo "FAIL: respira live exited with $status"; exit 1; }
+
+/usr/bin/python3 - "$T/live.txt" "$T/live.err" "$T/rates.csv" "$T/events.csv" <<'PY'
+import csv, re, sys
+live, err = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+ok = True
+def check(cond, what):
+    global ok
+    print(('ok   ' if cond else 'FAIL ') + what)
+    ok = ok and cond
+check('stopped delivering audio' in err, 'the lost device was reported')
+check('reconnected' in err, 'the device was reconnected')
+gaps = [float(g) for g in re.findall(r'gap of ([\d.]+) s in the input', err)]
+check(len(gaps) == 1 and 3.0 <= gaps[0] <= 8.0, f'one gap of about the outage: {gaps}')
+check(re.search(r'1 gaps, 1 reconnects', live) is not None, 'final counters: 1 gap, 1 reconnect')
+rows = list(csv.DictReader(open(sys.argv[3], newline='')))
+check([int(r['time_s']) for r in rows] == list(range(len(rows))) and len(rows) >= 15,
+      f'{len(rows)} rate rows, one per second')
+check(list(csv.DictReader(open(sys.argv[4], newline=''))) is not None, 'events file readable')
+sys.exit(0 if ok else 1)
+PY
+echo PASS
