@@ -201,6 +201,8 @@ ExportBundle parse_json(std::string_view text, const std::string& source) {
     document = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     throw ExportError(source + ": not valid JSON (byte " + std::to_string(e.byte) + ")");
+  } catch (const json::out_of_range&) {  // found by fuzzing: "1e999" escaped as nlohmann's own error
+    throw ExportError(source + ": not valid JSON (a number is out of range)");
   }
   const Reader in(source);
   const auto format = document.is_object() ? document.find("format") : document.end();
