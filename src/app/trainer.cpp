@@ -15,7 +15,7 @@ constexpr double kMaxFrameStepS = 0.25;   // a stalled frame must not jump the g
 constexpr double kClockFollow = 0.08;     // share of the clock error corrected per frame
 constexpr double kScaleWindowS = 20.0;    // measured breath is scaled over this much waveform
 constexpr double kFlushIntervalS = 0.5;   // durable writes at most this far apart
-constexpr double kDefaultStartRateBpm = 12.0;
+constexpr double kWarmUpRateBpm = 12.0;  // adaptive guide until the person's rate is known
 
 double exhale_fraction_from_ie(double ie_ratio) {
   return std::isfinite(ie_ratio) && ie_ratio > 0.0 ? 1.0 / (1.0 + ie_ratio) : 0.5;
@@ -23,12 +23,15 @@ double exhale_fraction_from_ie(double ie_ratio) {
 
 }  // namespace
 
-// The guide for the chosen mode and the adherence tracker that scores it.
+// The guide for the chosen mode and the adherence tracker that scores it. Adaptive pacing
+// needs the person's rate: until the analyzer knows it, a calm 12/min warm-up guide runs,
+// and the adaptive pacer takes over at the next breath boundary.
 struct Trainer::Guide {
   std::optional<pacer::PacerSchedule> fixed;
   pacer::AdherenceTracker fixed_adherence;
   std::optional<pacer::AdaptivePacer> adaptive;
   std::optional<pacer::ResonanceSearch> resonance;
+  bool wants_adaptive = false;
 
   void add_event(const dsp::BreathEvent& event) {
     if (adaptive) adaptive->add_event(event);
@@ -40,11 +43,17 @@ struct Trainer::Guide {
     else if (resonance) resonance->update(pacer_s);
     else fixed_adherence.update(*fixed, pacer_s);
   }
-  const pacer::PacerSchedule& schedule() const {
-    return adaptive ? adaptive->schedule() : resonance ? resonance->schedule() : *fixed;
+  const pacer::PacerSchedule& schedule_at(double pacer_s) const {
+    if (adaptive && (!fixed || pacer_s >= adaptive->schedule().start_s())) return adaptive->schedule();
+    return resonance ? resonance->schedule() : *fixed;
   }
   const pacer::AdherenceTracker& adherence() const {
     return adaptive ? adaptive->adherence() : resonance ? resonance->adherence() : fixed_adherence;
+  }
+  void start_adaptive(double target_rate_bpm, double rate_bpm, double ie_ratio, double from_s) {
+    pacer::AdaptiveConfig config;
+    config.target_rate_bpm = target_rate_bpm;
+    adaptive.emplace(config, rate_bpm, exhale_fraction_from_ie(ie_ratio), from_s);
   }
 };
 
@@ -109,7 +118,7 @@ double Trainer::remaining_s() const {
 }
 
 pacer::PacerState Trainer::guide_at(double pacer_s) const {
-  if (guide_) return guide_->schedule().state_at(pacer_s);
+  if (guide_) return guide_->schedule_at(pacer_s).state_at(pacer_s);
   const pacer::Preset* preset = pacer::find_preset(log_.plan.preset_key);
   return pacer::PacerSchedule(preset ? preset->pattern : pacer::presets()[0].pattern)
       .state_at(pacer_s);
@@ -141,16 +150,14 @@ void Trainer::begin(const SessionPlan& plan) {
       guide_->fixed.emplace(preset ? preset->pattern : pacer::presets()[0].pattern, 0.0);
       break;
     }
-    case PacingMode::adaptive: {
-      const double rate = snapshot_ && std::isfinite(snapshot_->breath.rate_bpm)
-                              ? snapshot_->breath.rate_bpm
-                              : kDefaultStartRateBpm;
-      pacer::AdaptiveConfig adaptive;
-      adaptive.target_rate_bpm = plan.target_rate_bpm;
-      const double ie = snapshot_ ? snapshot_->breath.ie_ratio : dsp::kNoValue;
-      guide_->adaptive.emplace(adaptive, rate, exhale_fraction_from_ie(ie), 0.0);
+    case PacingMode::adaptive:
+      guide_->wants_adaptive = true;
+      if (snapshot_ && std::isfinite(snapshot_->breath.rate_bpm)) {
+        guide_->start_adaptive(plan.target_rate_bpm, snapshot_->breath.rate_bpm, snapshot_->breath.ie_ratio, 0.0);
+      } else {
+        guide_->fixed.emplace(pacer::pattern_from_rate(kWarmUpRateBpm, 1.0, 1.0), 0.0);
+      }
       break;
-    }
     case PacingMode::resonance:
       guide_->resonance.emplace(pacer::ResonanceConfig{}, 0.0);
       break;
@@ -165,7 +172,7 @@ void Trainer::begin(const SessionPlan& plan) {
     row.started_at = session::utc_now_iso();
     row.source_kind = snapshot_ ? snapshot_->source.kind : "";
     row.source_spec = config_.source_spec;
-    const pacer::BreathPattern first = guide_->schedule().breath(0).pattern;
+    const pacer::BreathPattern first = guide_->schedule_at(0.0).breath(0).pattern;
     row.pacer.rate_bpm = first.rate_bpm();
     row.pacer.ie_ratio = first.inhale_s / first.exhale_s;
     row.pacer.programme_step = plan.mode == PacingMode::adaptive    ? "adaptive"
@@ -349,6 +356,10 @@ void Trainer::update(double wall_s) {
   if (state_ != SessionState::running && state_ != SessionState::paused) return;
 
   const double pacer_s = pacer_time_s();
+  if (guide_->wants_adaptive && !guide_->adaptive && snapshot_ && std::isfinite(snapshot_->breath.rate_bpm)) {
+    guide_->start_adaptive(log_.plan.target_rate_bpm, snapshot_->breath.rate_bpm, snapshot_->breath.ie_ratio,
+                           guide_->fixed->breath_at(pacer_s).end_s());
+  }
   guide_->update(pacer_s);
   const double whole_second = std::floor(pacer_s);
   if (whole_second > last_target_log_s_) {

@@ -246,6 +246,9 @@ int run_app(const AppOptions& options) {
                           options.benchmark_frames > 0;
   if (practising) {
     SessionPlan plan;
+    plan.mode = options.pacing == "adaptive"    ? PacingMode::adaptive
+                : options.pacing == "resonance" ? PacingMode::resonance
+                                                : PacingMode::preset;
     plan.preset_key = settings.preset;
     plan.minutes = options.session_minutes;
     trainer->begin(plan);

@@ -1,7 +1,7 @@
 // `respira gui`: the trainer window (also what `respira` with no subcommand runs).
 //
 //   respira gui [--source SPEC] [--screen start|live|review|progress|settings]
-//               [--preset NAME] [--minutes M] [--db PATH]
+//               [--preset NAME] [--pacing preset|adaptive|resonance] [--minutes M] [--db PATH]
 //               [--screenshot PATH --after SECONDS] [--benchmark-frames N]
 //
 // --screenshot renders for --after seconds of wall time (live/review start a session at
@@ -21,6 +21,7 @@ struct GuiOptions {
   std::string source;
   std::string screen = "start";
   std::string preset = "coherent";
+  std::string pacing = "preset";
   double minutes = 10.0;
   std::string db;
   std::string screenshot;
@@ -34,7 +35,11 @@ void run_gui(const GuiOptions& o) {
   if (pacer::find_preset(o.preset) == nullptr) {
     throw CommandFailure{"unknown preset '" + o.preset + "' (coherent, extended-exhale, box, 4-7-8)", 2};
   }
+  if (o.pacing != "preset" && o.pacing != "adaptive" && o.pacing != "resonance") {
+    throw CommandFailure{"unknown pacing '" + o.pacing + "' (preset, adaptive, resonance)", 2};
+  }
   app::AppOptions options;
+  options.pacing = o.pacing;
   options.source_spec = o.source;
   options.screen = *screen;
   options.preset = o.preset;
@@ -59,6 +64,9 @@ void add_gui(CLI::App& app) {
                   "synthetic[:RATE] (default: a microphone if present, else a bundled recording)");
   cmd->add_option("--screen", options->screen, "Screen to open: start, live, review, progress, settings");
   cmd->add_option("--preset", options->preset, "Pacer preset: coherent, extended-exhale, box, 4-7-8");
+  cmd->add_option("--pacing", options->pacing,
+                  "preset (fixed), adaptive (lead from the measured rate toward 6/min) or resonance "
+                  "(search 7 to 4.5/min)");
   cmd->add_option("--minutes", options->minutes, "Session length in minutes")->check(CLI::Range(1.0, 120.0));
   cmd->add_option("--db", options->db, "Session store: an SQLite file or a postgresql:// URL");
   cmd->add_option("--screenshot", options->screenshot, "Save a PNG of the window after --after seconds, then exit");

@@ -135,13 +135,30 @@ TEST_CASE("the measured trace is scaled to 0..1 and unknown outside the recent w
 }
 
 TEST_CASE("adaptive pacing starts at the measured rate", "[app]") {
-  Rig rig;
-  rig.trainer.connect();
-  rig.run_to(40.0);  // long enough for the analyzer to know the rate
   SessionPlan plan;
   plan.mode = PacingMode::adaptive;
-  rig.trainer.begin(plan);
-  CHECK(rig.trainer.guide().pattern.rate_bpm() == Approx(5.5).margin(0.4));
+  SECTION("rate already known") {
+    Rig rig;
+    rig.trainer.connect();
+    rig.run_to(40.0);  // long enough for the analyzer to know the rate
+    rig.trainer.begin(plan);
+    CHECK(rig.trainer.guide().pattern.rate_bpm() == Approx(5.5).margin(0.4));
+  }
+  SECTION("rate not known yet: a 12/min warm-up, then the measured rate from a breath boundary") {
+    Rig rig;
+    rig.trainer.connect();
+    rig.run_to(0.5);
+    rig.trainer.begin(plan);
+    CHECK(rig.trainer.guide().pattern.rate_bpm() == Approx(12.0));
+    rig.run_to(60.5);
+    const pacer::PacerState now = rig.trainer.guide();
+    CHECK(now.pattern.rate_bpm() == Approx(5.5).margin(0.6));
+    CHECK(rig.trainer.guide_at(1.0).pattern.rate_bpm() == Approx(12.0));  // the warm-up stays in the past
+    double handover = 0.0;  // first moment of the adaptive guide: a 5 s warm-up boundary
+    while (rig.trainer.guide_at(handover).pattern.rate_bpm() > 11.99 && handover < 60.0) handover += 0.01;
+    CHECK(handover > 5.0);
+    CHECK(std::fmod(handover + 0.005, 5.0) < 0.011);
+  }
 }
 
 TEST_CASE("a practised session is stored with its ratings and breaths", "[app]") {

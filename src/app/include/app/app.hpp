@@ -18,6 +18,7 @@ struct AppOptions {
   std::string source_spec;               // empty: microphone if present, else bundled recording
   Screen screen = Screen::start;
   std::string preset = "coherent";       // pacer preset key (pacer::find_preset)
+  std::string pacing = "preset";         // preset | adaptive | resonance
   double session_minutes = 10.0;
   std::optional<std::filesystem::path> screenshot;  // save a PNG after `after_s` and exit
   double after_s = 3.0;
