@@ -1,9 +1,12 @@
 // JSON import (`respira import`, session::parse_json). Either the import is refused with
 // an ExportError naming the source, or what it accepted honours the export contract:
-// export -> import -> export is byte-identical. Accepted records then go through the
+// export -> import -> export is byte-identical, and the ratings and format version it
+// accepted are exactly the numbers in the file (no integer wrap-around). Accepted records then go through the
 // other exports, checking the two promises made about untrusted text: CSV cells never
 // start a spreadsheet formula, and the HTML report never carries raw markup.
 
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "fuzz_support.hpp"
@@ -26,6 +29,28 @@ void check_html_escapes(const std::string& html, const std::string& text) {
     require(html.find(text) == std::string::npos, "text with markup characters appears escaped in HTML");
 }
 
+// The document as nlohmann reads it (the import succeeded, so it parses) against what the
+// import kept: a rating is the same number or both are absent.
+void check_faithful(std::string_view text, const session::ExportBundle& bundle) {
+  using nlohmann::json;
+  const json doc = json::parse(text.begin(), text.end());
+  require(doc.at("format_version") == json(session::kJsonFormatVersion), "the format version read is the one written");
+  const auto same = [](const json& written, const std::optional<int>& kept) {
+    return written.is_null() ? !kept : kept && written == json(*kept);
+  };
+  for (std::size_t i = 0; i < bundle.sessions.size(); ++i) {
+    const auto& s = bundle.sessions[i].session;
+    const json& ratings = doc.at("sessions").at(i).at("ratings");
+    require(same(ratings.at("pre_tension"), s.pre_tension) && same(ratings.at("post_tension"), s.post_tension),
+            "imported tension ratings are the numbers in the file");
+    for (std::size_t r = 0; r < s.regions.size(); ++r) {
+      const json& region = ratings.at("regions").at(r);
+      require(same(region.at("before"), s.regions[r].before) && same(region.at("after"), s.regions[r].after),
+              "imported region ratings are the numbers in the file");
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -37,6 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(std::string(e.what()).starts_with(source + ": "), "an import error names its source");
     return 0;
   }
+  check_faithful(respira::fuzz::as_text(data, size), bundle);
   const std::string exported = session::to_json(bundle);
   session::ExportBundle again;
   try {

@@ -2,6 +2,7 @@
 // doubles in their shortest round-trip form, which is what makes the output deterministic.
 
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "session/exports.hpp"
@@ -89,9 +90,11 @@ class Reader {
   std::optional<int> opt_rating(const json& o, const std::string& where, const char* key) const {
     const json& v = field(o, where, key);
     if (v.is_null()) return std::nullopt;
-    if (!v.is_number_integer() || !is_valid_rating(v.get<int>()))
+    // Compared as a double: get<int>() would wrap 4294967301 round to a valid 5 (found by fuzzing).
+    const double value = v.is_number_integer() ? v.get<double>() : -1.0;
+    if (!(value >= 0.0 && value <= 10.0) || !is_valid_rating(static_cast<int>(value)))
       fail(where + "." + key, "expected a rating from 0 to 10 or null");
-    return v.get<int>();
+    return static_cast<int>(value);
   }
   const json& array(const json& o, const std::string& where, const char* key) const {
     const json& v = field(o, where, key);
@@ -169,7 +172,9 @@ SessionData parse_session(const Reader& in, const json& j, const std::string& at
     const json& values = in.array(waveform[i], w, "values");
     c.values.reserve(values.size());
     for (const json& v : values) {
-      if (!v.is_number()) in.fail(w + ".values", "expected numbers");
+      // Beyond float range a value became inf, exported as null: not re-importable (found by fuzzing).
+      if (!v.is_number() || !(std::fabs(v.get<double>()) <= std::numeric_limits<float>::max()))
+        in.fail(w + ".values", "expected numbers within single-precision range");
       c.values.push_back(static_cast<float>(v.get<double>()));
     }
     data.waveform.push_back(std::move(c));
@@ -209,7 +214,7 @@ ExportBundle parse_json(std::string_view text, const std::string& source) {
   if (!document.is_object() || format == document.end() || *format != "respira-export")
     throw ExportError(source + ": not a Respira JSON export (no \"format\": \"respira-export\")");
   const json& version = in.field(document, "document", "format_version");
-  if (!version.is_number_integer() || version.get<int>() != kJsonFormatVersion)
+  if (!version.is_number_integer() || version.get<double>() != kJsonFormatVersion)
     throw ExportError(source + ": export format version " + version.dump() + " is not supported (expected " +
                       std::to_string(kJsonFormatVersion) + ")");
   ExportBundle bundle;
