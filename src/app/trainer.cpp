@@ -360,6 +360,12 @@ void Trainer::update(double wall_s) {
     guide_->start_adaptive(log_.plan.target_rate_bpm, snapshot_->breath.rate_bpm, snapshot_->breath.ie_ratio,
                            guide_->fixed->breath_at(pacer_s).end_s());
   }
+  // A heart-rate strap feeds the resonance search its RSA (one reading per notification).
+  if (guide_->resonance && snapshot_ && snapshot_->heart && snapshot_->heart->packets != heart_packets_ &&
+      std::isfinite(snapshot_->heart->heart_rate_bpm) && state_ == SessionState::running) {
+    heart_packets_ = snapshot_->heart->packets;
+    guide_->resonance->add_heart_rate(input_to_pacer(snapshot_input_s_), snapshot_->heart->heart_rate_bpm);
+  }
   guide_->update(pacer_s);
   const double whole_second = std::floor(pacer_s);
   if (whole_second > last_target_log_s_) {

@@ -139,6 +139,7 @@ class Trainer {
   double last_inhale_session_s_ = -1.0;
   double last_flush_wall_s_ = 0.0;
   double last_target_log_s_ = -1.0;
+  std::uint64_t heart_packets_ = 0;
   std::unique_ptr<Guide> guide_;
   std::unique_ptr<session::SessionRecorder> recorder_;
   SessionLog log_;
