@@ -54,7 +54,11 @@ struct LivePipeline::Impl {
   std::deque<dsp::BreathEvent> history_events;
 
   // Hand-over to consumers.
-  std::atomic<std::shared_ptr<const LiveSnapshot>> latest;
+  // A mutex held for one pointer copy: readers are UI/consumer threads, never real-time
+  // ones, and it keeps the hand-off plainly race-free (libstdc++ 12's
+  // atomic<shared_ptr> unlocks with relaxed ordering).
+  mutable std::mutex latest_mutex;
+  std::shared_ptr<const LiveSnapshot> latest;
   std::atomic<bool> exhausted{false};
   std::mutex drain_mutex;
   std::vector<dsp::BreathEvent> pending_events;
@@ -175,7 +179,9 @@ void LivePipeline::Impl::publish() {
   snap->recent_events.assign(history_events.begin(), history_events.end());
   snap->heart = source->heart();
   snap->snapshot_index = ++snapshot_index;
-  latest.store(std::move(snap), std::memory_order_release);
+  std::shared_ptr<const LiveSnapshot> published = std::move(snap);
+  const std::lock_guard lock(latest_mutex);
+  latest.swap(published);  // the previous one is freed after the lock is released
 }
 
 LivePipeline::LivePipeline(std::unique_ptr<Source> source, LivePipelineOptions options)
@@ -222,7 +228,8 @@ void LivePipeline::stop() {
 }
 
 std::shared_ptr<const LiveSnapshot> LivePipeline::snapshot() const {
-  return impl_->latest.load(std::memory_order_acquire);
+  const std::lock_guard lock(impl_->latest_mutex);
+  return impl_->latest;
 }
 
 std::vector<dsp::BreathEvent> LivePipeline::drain_events() {
