@@ -32,12 +32,13 @@ for tool in clang clang++; do
   command -v $tool >/dev/null || { echo "fuzz.sh: $tool not found (apt-get install clang)" >&2; exit 1; }
 done
 
+mkdir -p "$BUILD"
 SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g"
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DRESPIRA_FUZZ=ON -DRESPIRA_BUILD_TESTS=OFF \
   -DCMAKE_C_FLAGS="$SAN" -DCMAKE_CXX_FLAGS="$SAN" \
-  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >"$BUILD.configure.log" 2>&1 ||
-  { cat "$BUILD.configure.log"; echo "fuzz.sh: configure failed" >&2; exit 1; }
+  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >"$BUILD/configure.log" 2>&1 ||
+  { cat "$BUILD/configure.log"; echo "fuzz.sh: configure failed" >&2; exit 1; }
 targets=()
 for p in "${PARSERS[@]}"; do targets+=("fuzz_$p"); done
 cmake --build "$BUILD" -j"$JOBS" --target "${targets[@]}" || { echo "fuzz.sh: build failed" >&2; exit 1; }

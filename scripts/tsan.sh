@@ -10,11 +10,12 @@ ROOT=$PWD
 BUILD=$ROOT/build-tsan
 JOBS=${JOBS:-2}
 
+mkdir -p "$BUILD"
 TSAN_FLAGS="-fsanitize=thread -fno-omit-frame-pointer -g"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_FLAGS="$TSAN_FLAGS" -DCMAKE_CXX_FLAGS="$TSAN_FLAGS" \
-  -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread >"$BUILD.configure.log" 2>&1 ||
-  { cat "$BUILD.configure.log"; echo "tsan.sh: configure failed" >&2; exit 1; }
+  -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread >"$BUILD/configure.log" 2>&1 ||
+  { cat "$BUILD/configure.log"; echo "tsan.sh: configure failed" >&2; exit 1; }
 cmake --build "$BUILD" -j"$JOBS" --target test_sensors bench_soak || { echo "tsan.sh: build failed" >&2; exit 1; }
 
 # See scripts/tsan.supp for the one suppression (inside libstdc++ 12) and why.
