@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -42,6 +43,7 @@ struct Analysis {
   std::vector<dsp::BreathEvent> events;
   std::vector<double> rates;    // one per whole second, NaN when unknown
   std::vector<double> quality;  // one per whole second
+  std::vector<double> ie_ratios;  // per breath, from the analyzer's inhale/exhale timing
   dsp::BreathState final_state;
   double processing_s = 0.0;
 };
@@ -59,6 +61,7 @@ Analysis run_analyzer(const sensors::Recording& rec, dsp::SignalKind kind) {
   out.quality.reserve(seconds);
   const auto start = std::chrono::steady_clock::now();
   std::size_t done = 0;
+  std::uint64_t breaths = 0;
   for (std::size_t t = 0; t < seconds; ++t) {
     // The row for second t sees every sample whose time is <= t.
     const std::size_t end =
@@ -69,6 +72,10 @@ Analysis run_analyzer(const sensors::Recording& rec, dsp::SignalKind kind) {
     out.events.insert(out.events.end(), result.events.begin(), result.events.end());
     out.rates.push_back(analyzer.state().rate_bpm);
     out.quality.push_back(analyzer.state().signal_quality);
+    if (analyzer.state().breath_count > breaths) {
+      breaths = analyzer.state().breath_count;
+      out.ie_ratios.push_back(analyzer.state().ie_ratio);
+    }
   }
   if (done < n) {
     const auto result = analyzer.process(std::span<const float>(rec.samples).subspan(done));
@@ -112,23 +119,13 @@ double sd_of(const std::vector<double>& v) {
 nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
 
 nlohmann::json summarise(const sensors::Recording& rec, dsp::SignalKind kind, const Analysis& a) {
-  std::vector<double> intervals, ie, depth;
+  std::vector<double> intervals, depth;
   const dsp::BreathEvent* last_peak = nullptr;
-  const dsp::BreathEvent* last_trough = nullptr;
   for (const auto& e : a.events) {
-    if (e.type == dsp::BreathEventType::exhale) {
-      if (last_peak) intervals.push_back(e.time_s - last_peak->time_s);
-      depth.push_back(e.amplitude);
-      last_peak = &e;
-    } else {
-      // A complete breath: trough -> peak -> this trough.
-      if (last_peak && last_trough && last_trough->time_s < last_peak->time_s) {
-        const double inhale = last_peak->time_s - last_trough->time_s;
-        const double exhale = e.time_s - last_peak->time_s;
-        if (exhale > 0) ie.push_back(inhale / exhale);
-      }
-      last_trough = &e;
-    }
+    if (e.type != dsp::BreathEventType::exhale) continue;
+    if (last_peak) intervals.push_back(e.time_s - last_peak->time_s);
+    depth.push_back(e.amplitude);
+    last_peak = &e;
   }
   const double duration = rec.duration_s();
   const double interval_sd = sd_of(intervals);
@@ -142,7 +139,7 @@ nlohmann::json summarise(const sensors::Recording& rec, dsp::SignalKind kind, co
       {"breaths", a.final_state.breath_count},
       {"median_rate_bpm", number_or_null(median_of(a.rates))},
       {"mean_rate_bpm", number_or_null(mean_of(a.rates))},
-      {"mean_ie_ratio", number_or_null(mean_of(ie))},
+      {"mean_ie_ratio", number_or_null(mean_of(a.ie_ratios))},
       {"mean_depth", number_or_null(mean_of(depth))},
       {"depth_cv", number_or_null(sd_of(depth) / mean_of(depth))},
       {"interval_sd_s", number_or_null(interval_sd)},

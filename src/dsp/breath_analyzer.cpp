@@ -34,6 +34,10 @@ constexpr double kSmoothingHarmonics = 2.0;
 // only add delay and distort the shape of the breath.
 constexpr double kLowestCutoffHz = 0.25;
 constexpr double kSpectralRescueConcentration = 0.5;
+// Inhale/exhale durations use turns timed on a lighter smoothing near the decided turn.
+constexpr double kTimingHarmonics = 10.0;
+constexpr double kRecentS = 4.0;
+constexpr double kTurnSearchFraction = 0.1;  // +- this x the typical interval
 
 double working_rate(const AnalyzerConfig& c) {
   if (c.kind == SignalKind::audio) return kWorkingRateHz;
@@ -54,6 +58,7 @@ struct BreathAnalyzer::Impl {
         rate_hz(working_rate(c)),
         decimator({c.sample_rate_hz, kWorkingRateHz}),
         smoother(smoothing(c)),
+        light_smoother(smoothing(c)),
         detector({rate_hz, c.min_rate_bpm, c.max_rate_bpm}),
         rhythm({c.min_rate_bpm, c.max_rate_bpm}),
         spectrum({rate_hz, c.min_rate_bpm, c.max_rate_bpm}),
@@ -64,6 +69,7 @@ struct BreathAnalyzer::Impl {
     const double per_kind = block_s / (0.9 * 60.0 / c.max_rate_bpm) + 2.0;
     events.reserve(static_cast<std::size_t>(2.0 * per_kind) + 4);
     waveform.reserve(static_cast<std::size_t>(block_s * c.waveform_rate_hz) + 4);
+    recent.resize(static_cast<std::size_t>(std::ceil(kRecentS * rate_hz)) + 1);
     if (c.kind == SignalKind::audio) {
       sound.emplace(BreathSoundConfig{c.sample_rate_hz, kWorkingRateHz, c.min_rate_bpm,
                                       c.max_rate_bpm});
@@ -79,6 +85,7 @@ struct BreathAnalyzer::Impl {
   void analyse(float x, double sample_s, double now_s) noexcept;
   void update_phase(double y, double now_s) noexcept;
   void retune_smoothing() noexcept;
+  void time_turn(Extremum& extremum) noexcept;
   void emit_waveform(double value, double now_s) noexcept;
   void finish_block(double now_s) noexcept;
 
@@ -86,10 +93,18 @@ struct BreathAnalyzer::Impl {
   double rate_hz;
   Decimator decimator;
   Biquad smoother;
+  Biquad light_smoother;
   ExtremumDetector detector;
   RhythmTracker rhythm;
   SpectralRateEstimator spectrum;
   std::optional<BreathSoundFrontEnd> sound;
+  struct TimedValue {
+    double time_s = -1e300;
+    double value = 0.0;
+  };
+  std::vector<TimedValue> recent;  // ring: the lightly smoothed trace of the last kRecentS
+  std::size_t recent_head = 0;
+  double last_turn_s = -1e300;
   std::vector<float> sound_out;
   std::vector<BreathEvent> events;
   std::vector<float> waveform;
@@ -152,14 +167,18 @@ void BreathAnalyzer::Impl::analyse(float x, double sample_s, double now_s) noexc
   ++working_samples;
   if (!primed) {
     smoother.reset(x);
+    light_smoother.reset(x);
     baseline = x;
     previous_y = x;
     primed = true;
   }
   const double y = smoother.process(x);
+  recent[recent_head] = {sample_s - light_smoother.group_delay_s(), light_smoother.process(x)};
+  recent_head = (recent_head + 1) % recent.size();
   spectrum.push(x);
   Extremum extremum;
   if (detector.push(sample_s - smoother.group_delay_s(), y, extremum)) {
+    time_turn(extremum);
     rhythm.on_extremum(extremum);
     retune_smoothing();
     const double typical = detector.typical_excursion();
@@ -181,6 +200,25 @@ void BreathAnalyzer::Impl::analyse(float x, double sample_s, double now_s) noexc
   emit_waveform(std::clamp(normalised, -1.5, 1.5), now_s);
 }
 
+// Heavy smoothing decides reliably *which* turns are breaths (and where people mark
+// them on BIDMC), but moves the turns of lopsided breaths; the lightly smoothed trace
+// nearby times them for inhale/exhale durations and I:E. Those samples are already in.
+void BreathAnalyzer::Impl::time_turn(Extremum& extremum) noexcept {
+  const double interval = detector.typical_interval_s();
+  if (std::isnan(interval)) return;
+  const double reach = kTurnSearchFraction * interval;
+  const double sign = extremum.is_peak ? 1.0 : -1.0;
+  double best_value = -1e300;
+  for (const TimedValue& sample : recent) {
+    if (std::abs(sample.time_s - extremum.time_s) > reach || sample.time_s <= last_turn_s) continue;
+    if (sign * sample.value > best_value) {
+      best_value = sign * sample.value;
+      extremum.turn_s = sample.time_s;
+    }
+  }
+  last_turn_s = extremum.turn_s;
+}
+
 // The smoothing follows the breathing: cut-off at a few harmonics of the current rate,
 // so slow breathing gets heartbeat ripple removed and fast breathing keeps its shape.
 void BreathAnalyzer::Impl::retune_smoothing() noexcept {
@@ -190,6 +228,8 @@ void BreathAnalyzer::Impl::retune_smoothing() noexcept {
   const double lowest = kLowestCutoffHz;
   const double cutoff = std::clamp(kSmoothingHarmonics / interval, lowest, highest);
   smoother.design({Biquad::Kind::low_pass, rate_hz, cutoff});
+  light_smoother.design({Biquad::Kind::low_pass, rate_hz,
+                         std::clamp(kTimingHarmonics / interval, lowest, 0.3 * rate_hz)});
 }
 
 void BreathAnalyzer::Impl::update_phase(double y, double now_s) noexcept {
@@ -281,6 +321,7 @@ void BreathAnalyzer::mark_gap(double gap_seconds) noexcept {
   m.rhythm.on_gap();
   m.spectrum.reset();
   m.primed = false;
+  for (auto& sample : m.recent) sample = {};
   if (m.sound) m.sound->reset();
 }
 

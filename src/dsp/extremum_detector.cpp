@@ -49,7 +49,7 @@ bool ExtremumDetector::accept(double time_s, double excursion) const noexcept {
 }
 
 void ExtremumDetector::confirm(Extremum& out) noexcept {
-  out.time_s = candidate_time_s_;
+  out.time_s = out.turn_s = candidate_time_s_;
   out.value = candidate_value_;
   out.excursion = std::abs(candidate_value_ - reference_value_);
   out.is_peak = seeking_peak_;

@@ -7,19 +7,20 @@ namespace respira::dsp {
 
 void RhythmTracker::on_gap() noexcept {
   peaks_.clear();
-  last_peak_s_ = last_trough_s_ = kNoValue;
+  last_peak_s_ = last_trough_s_ = last_peak_turn_s_ = last_trough_turn_s_ = kNoValue;
 }
 
 void RhythmTracker::on_extremum(const Extremum& e) noexcept {
   last_event_s_ = e.time_s;
   in_apnea_ = false;
   if (!e.is_peak) {
-    if (!std::isnan(last_peak_s_)) {
-      exhale_s_ = e.time_s - last_peak_s_;
+    if (!std::isnan(last_peak_turn_s_)) {
+      exhale_s_ = e.turn_s - last_peak_turn_s_;
       exhales_.push(exhale_s_);
       typical_exhale_s_ = exhales_.median();
     }
     last_trough_s_ = e.time_s;
+    last_trough_turn_s_ = e.turn_s;
     return;
   }
   ++breath_count_;
@@ -37,8 +38,8 @@ void RhythmTracker::on_extremum(const Extremum& e) noexcept {
       }
     }
   }
-  if (!std::isnan(last_trough_s_)) {
-    inhale_s_ = e.time_s - last_trough_s_;
+  if (!std::isnan(last_trough_turn_s_)) {
+    inhale_s_ = e.turn_s - last_trough_turn_s_;
     inhales_.push(inhale_s_);
     typical_inhale_s_ = inhales_.median();
   }
@@ -51,6 +52,7 @@ void RhythmTracker::on_extremum(const Extremum& e) noexcept {
     depth_ = 1.0;
   }
   last_peak_s_ = e.time_s;
+  last_peak_turn_s_ = e.turn_s;
   peaks_.push(e.time_s);
 }
 

@@ -22,6 +22,7 @@ namespace respira::dsp {
 
 struct Extremum {
   double time_s = 0.0;     // time of the extremum (input time)
+  double turn_s = 0.0;     // the same turn timed on a lighter smoothing (for durations)
   double value = 0.0;
   double excursion = 0.0;  // distance from the previous opposite extremum
   bool is_peak = false;

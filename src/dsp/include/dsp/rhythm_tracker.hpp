@@ -6,7 +6,8 @@
 // the trailing window (32 s by default, widened to hold two breaths when breathing is
 // very slow). That estimator is unbiased for any waveform shape and reacts to a changed
 // rhythm within one window. Per-breath figures (inhale/exhale time, I:E, depth) come
-// from the latest peak/trough pair; variability from the last 16 intervals. Sighs are
+// from the latest peak/trough pair, timed on a lightly smoothed trace (Extremum::turn_s)
+// because heavy smoothing shifts the turns of lopsided breaths; variability from the last 16 intervals. Sighs are
 // breaths at least twice the typical depth; apnoea-like pauses are silences longer
 // than both 10 s and twice the typical interval. All history lives in fixed rings.
 
@@ -54,6 +55,7 @@ class RhythmTracker {
   Ring<8> inhales_, exhales_;
   Ring<16> rises_;       // trough-to-peak swings, for relative depth
   double last_peak_s_ = kNoValue, last_trough_s_ = kNoValue, last_event_s_ = kNoValue;
+  double last_peak_turn_s_ = kNoValue, last_trough_turn_s_ = kNoValue;
   double rate_bpm_ = kNoValue, instant_rate_bpm_ = kNoValue;
   double inhale_s_ = kNoValue, exhale_s_ = kNoValue, depth_ = kNoValue;
   // Derived figures, recomputed once per breath rather than per block.
