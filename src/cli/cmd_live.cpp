@@ -156,6 +156,11 @@ class LiveSession {
     }
     const auto snap = pipeline.snapshot();
     report_health(snap->health);
+    if (snap->source.kind == "mic" && !noise_floor_reported_ && snap->breath.time_s >= 1.5) {
+      std::fprintf(stderr, "live: microphone noise floor %.1f dBFS (first second)\n",
+                   snap->health.noise_floor_db);
+      noise_floor_reported_ = true;
+    }
     for (const auto& second : pipeline.drain_seconds()) {
       const long t = std::lround(second.time_s);
       if (rates_) {
@@ -181,9 +186,10 @@ class LiveSession {
       std::snprintf(extra, sizeof extra, "  hr %5.1f bpm  rmssd %5.1f ms  rsa %4.1f bpm",
                     heart->heart_rate_bpm, heart->rmssd_ms, heart->rsa_amplitude_bpm);
     }
+    const char* flag = s.in_gap ? "  [no input]" : s.clipping ? "  [clipping]" : s.silent ? "  [silent]" : "";
     std::printf("t=%5ld s  rate %s /min  phase %-6s  quality %.2f  level %6.1f dB%s%s\n",
                 std::lround(s.time_s), rate, s.in_gap ? "gap" : phase_name(s.phase),
-                s.signal_quality, s.level_db, extra, s.in_gap ? "  [no input]" : "");
+                s.signal_quality, s.level_db, extra, flag);
   }
 
   // Device trouble goes to stderr once per change, not every second.
@@ -211,6 +217,7 @@ class LiveSession {
   std::string last_error_;
   bool connected_ = false;
   bool seen_connected_ = false;
+  bool noise_floor_reported_ = false;
   std::uint64_t dropped_ = 0;
 };
 

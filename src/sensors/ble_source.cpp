@@ -236,7 +236,8 @@ void BleSource::open() {
     connect_and_subscribe(1.0);
   } catch (const sdbus::Error& e) {
     bus_.reset();
-    throw SourceError("ble: BlueZ on the system bus: " + e.getMessage());
+    throw SourceError("ble: cannot talk to BlueZ on the D-Bus system bus (is bluetoothd "
+                      "running?): " + e.getMessage());
   } catch (...) {
     bus_.reset();
     throw;

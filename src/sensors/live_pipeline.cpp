@@ -152,13 +152,15 @@ void LivePipeline::Impl::record_seconds_until(double time_s, bool in_gap) {
   const double last_sample_s = time_s - 1.0 / info.sample_rate_hz;
   if (next_second_s > last_sample_s + 1e-9) return;
   const dsp::BreathState& s = analyzer->state();
-  const double level = source->health().level_db;
+  const SourceHealth health = source->health();
   const std::lock_guard lock(drain_mutex);
   while (next_second_s <= last_sample_s + 1e-9) {
     SecondStatus row;
     row.time_s = next_second_s;
     row.in_gap = in_gap;
-    row.level_db = level;
+    row.level_db = health.level_db;
+    row.clipping = health.clipping;
+    row.silent = health.silent;
     if (!in_gap) {
       row.rate_bpm = s.rate_bpm;
       row.phase = s.phase;

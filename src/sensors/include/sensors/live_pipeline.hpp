@@ -49,6 +49,8 @@ struct SecondStatus {
   dsp::BreathPhase phase = dsp::BreathPhase::unknown;
   double signal_quality = 0.0;
   double level_db = -120.0;
+  bool clipping = false;
+  bool silent = false;
   bool in_gap = false;              // the second fell inside a marked gap
 };
 

@@ -61,7 +61,8 @@ class Source {
   virtual void start() = 0;
   virtual void stop() = 0;
   virtual void close() = 0;
-  virtual SourceInfo info() const = 0;
+  virtual SourceInfo info() const = 0;  // valid after open()
+  // Consumer thread (the live pipeline copies it into every snapshot for the UI).
   virtual SourceHealth health() const = 0;
   // Non-blocking; consumer thread only.
   virtual ReadResult read(std::span<float> out) = 0;
