@@ -114,8 +114,8 @@ void run_set(const ProgrammeOptions& o) {
 
     auto store = session::open_programme_store(location);
     store->save(o.patient, programme);
-    std::printf("programme version %d set for %s: %zu stages\n", store->version_count(o.patient),
-                o.patient.c_str(), programme.stages.size());
+    std::printf("programme version %d set for %s: %zu stage%s\n", store->version_count(o.patient),
+                o.patient.c_str(), programme.stages.size(), programme.stages.size() == 1 ? "" : "s");
   } catch (const session::StoreError& e) {
     throw CommandFailure{e.what(), 1};
   }

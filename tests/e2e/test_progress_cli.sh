@@ -3,7 +3,8 @@
 # real respiration belt (BIDMC record 1, replayed at 20x) -> `programme set --default` from the
 # measured resting rate -> a clinician's programme with K = 1 -> sessions that advance and a
 # marked flare-up that steps back -> `progress` (text and JSON) and `programme show`, plus the
-# bad-input paths (unknown patient, malformed stage, no programme, bad time).
+# bad-input paths (unknown patient, malformed stage, no programme, bad time); then the same
+# loop against a real PostgreSQL 15 server.
 set -euo pipefail
 RESPIRA=${1:?usage: test_progress_cli.sh /path/to/respira}
 DATA=${RESPIRA_TEST_DATA_DIR:-$(dirname "$0")/../data}
@@ -87,4 +88,26 @@ Q=$("$RESPIRA" patient add "No programme" --db "$DB")
 expect_error 1 "no programme set for $Q" "$RESPIRA" programme show --patient "$Q" --db "$DB"
 "$RESPIRA" programme show --patient "$P" --json --db "$DB" > "$T/show2.json"
 [[ $(json_get "$T/show2.json" "len(d['programme']['stages'])") == 3 ]] || fail "a rejected set changed the programme"
+# The same loop on PostgreSQL 15: a throwaway server on loopback (initdb in a temporary
+# directory; as root the server runs as nobody, since PostgreSQL refuses to run as root).
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PGDIR=$(mktemp -d)  # not under $T: the server's user must be able to reach it
+as_pg() { if [[ $(id -u) == 0 ]]; then runuser -u nobody -- "$@"; else "$@"; fi; }
+trap 'rm -rf "$T" "$PGDIR"' EXIT
+if [[ $(id -u) == 0 ]]; then chown nobody:nogroup "$PGDIR"; fi
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U respira -A trust --no-sync > /dev/null
+as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -o "-h 127.0.0.1 -p $PORT -k $PGDIR" start > /dev/null
+trap 'as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop > /dev/null 2>&1 || true; rm -rf "$T" "$PGDIR"' EXIT
+DB="postgresql://respira@127.0.0.1:$PORT/postgres"
+P=$("$RESPIRA" patient add "Clinic patient" --db "$DB")
+"$RESPIRA" programme set --patient "$P" --stage 10,1:1.5,5,5 --stage 8,1:2,10,5 --advance-after 1 --min-adherence 0 \
+  --db "$DB" | grep -q "programme version 1 set for $P: 2 stages" || fail "postgres: programme set"
+record 6 4 clinic --notes "first visit"
+"$RESPIRA" progress --patient "$P" --json --db "$DB" > "$T/pg.json"
+[[ $(json_get "$T/pg.json" "[d['stage']['current'], d['stage']['steps'][0]['decision']]") == "[2, 'advance']" ]] \
+  || fail "postgres: stage $(json_get "$T/pg.json" "d['stage']")"
+[[ $(json_get "$T/pg.json" "d['sessions'][0]['tension_change']") == -2.0 ]] || fail "postgres: tension change"
+"$RESPIRA" programme show --patient "$P" --db "$DB" | grep -q "^> 2. 8/min, I:E 1:2, 10 min, 5 per week" \
+  || fail "postgres: programme show"
 echo "progress CLI ok"
