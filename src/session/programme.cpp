@@ -1,11 +1,11 @@
 #include "session/programme.hpp"
 
+#include "progress_format.hpp"
 #include "session/theil_sen.hpp"
 
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <cstdio>
 
 namespace respira::session {
 
@@ -13,11 +13,7 @@ namespace {
 
 double round_to(double value, double step) { return std::round(value / step) * step; }
 
-std::string format(const char* pattern, double a, double b = 0.0, double c = 0.0) {
-  char text[160];
-  std::snprintf(text, sizeof text, pattern, a, b, c);
-  return text;
-}
+using progress_format::printf_text;
 
 }  // namespace
 
@@ -103,8 +99,8 @@ std::string shortfall(const SessionOutcome& outcome, const ProgressionRule& rule
   if (!outcome.adherence) return "no adherence measured";
   if (!outcome.pre_tension || !outcome.post_tension) return "tension not rated before and after";
   if (*outcome.adherence < rule.min_adherence)
-    return format("adherence %.2f below %.2f", *outcome.adherence, rule.min_adherence);
-  return format("tension rose %g -> %g", *outcome.pre_tension, *outcome.post_tension);
+    return printf_text("adherence %.2f below %.2f", *outcome.adherence, rule.min_adherence);
+  return printf_text("tension rose %g -> %g", *outcome.pre_tension, *outcome.post_tension);
 }
 
 }  // namespace
