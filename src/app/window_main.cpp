@@ -158,40 +158,6 @@ int run_app(const AppOptions& options) {
   if (!options.preset.empty()) settings.preset = options.preset;
   settings.session_minutes = static_cast<float>(options.session_minutes);
 
-  glfwSetErrorCallback(&remember_glfw_error);
-  if (glfwInit() != GLFW_TRUE) throw AppError{g_glfw_error.empty() ? kNoDisplay : g_glfw_error, 2};
-  Window window;
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  glfwWindowHint(GLFW_RESIZABLE, unattended ? GLFW_FALSE : GLFW_TRUE);
-  window.handle = glfwCreateWindow(options.width, options.height, "Respira", nullptr, nullptr);
-  if (window.handle == nullptr) {
-    throw AppError{"cannot open an OpenGL 3.3 window (GLFW " + g_glfw_error + ")", 2};
-  }
-  glfwMakeContextCurrent(window.handle);
-  glfwSwapInterval(options.benchmark_frames > 0 ? 0 : 1);
-  glfwSetKeyCallback(window.handle, &on_key);  // before ImGui, which chains to it
-
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  struct ImGuiShutdown {
-    ~ImGuiShutdown() {
-      ImGui_ImplOpenGL3_Shutdown();
-      ImGui_ImplGlfw_Shutdown();
-      ImGui::DestroyContext();
-    }
-  };
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;
-  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-  ImGui_ImplGlfw_InitForOpenGL(window.handle, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
-  ImGuiShutdown imgui_shutdown;
-
-  PacerView view;  // compiles our shaders now: a broken install fails before anything runs
-
   // The session store: the user's own, or --db; screenshots and benchmarks touch it only
   // when --db names one.
   std::unique_ptr<session::Repository> repository;
@@ -232,7 +198,41 @@ int run_app(const AppOptions& options) {
       if (first_error.empty()) first_error = e.what();
     }
   }
-  if (!trainer) throw AppError{first_error, 1};
+  if (!trainer) throw AppError{first_error, 1};  // before any window appears
+
+  glfwSetErrorCallback(&remember_glfw_error);
+  if (glfwInit() != GLFW_TRUE) throw AppError{g_glfw_error.empty() ? kNoDisplay : g_glfw_error, 2};
+  Window window;
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_RESIZABLE, unattended ? GLFW_FALSE : GLFW_TRUE);
+  window.handle = glfwCreateWindow(options.width, options.height, "Respira", nullptr, nullptr);
+  if (window.handle == nullptr) {
+    throw AppError{"cannot open an OpenGL 3.3 window (GLFW " + g_glfw_error + ")", 2};
+  }
+  glfwMakeContextCurrent(window.handle);
+  glfwSwapInterval(options.benchmark_frames > 0 ? 0 : 1);
+  glfwSetKeyCallback(window.handle, &on_key);  // before ImGui, which chains to it
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  struct ImGuiShutdown {
+    ~ImGuiShutdown() {
+      ImGui_ImplOpenGL3_Shutdown();
+      ImGui_ImplGlfw_Shutdown();
+      ImGui::DestroyContext();
+    }
+  };
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  ImGui_ImplGlfw_InitForOpenGL(window.handle, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  ImGuiShutdown imgui_shutdown;
+
+  PacerView view;  // compiles our shaders now: a broken install fails before the first frame
 
   AudioGuide audio;
   UiContext context{*trainer, repository.get(), repository_note, settings, view, audio};
