@@ -88,9 +88,7 @@ class Trainer {
 
   SessionState state() const { return state_; }
   const Config& config() const { return config_; }
-  const SessionPlan& plan() const { return log_.plan; }
   std::shared_ptr<const sensors::LiveSnapshot> snapshot() const { return snapshot_; }
-  double input_time_s() const { return clock_s_; }
   double session_time_s() const;
   double pacer_time_s() const;
   double planned_duration_s() const;

@@ -42,7 +42,6 @@ struct UiContext {
   std::string source_note;          // how the source was chosen, for the Settings screen
   bool settings_dirty = false;      // save at the end of the frame
   bool fonts_dirty = false;         // rebuild the font atlas before the next frame
-  bool quit = false;
   bool audio_allowed = true;        // off for screenshots and benchmarks
 
   const Palette& colours() const { return palette(settings.palette); }
