@@ -38,8 +38,13 @@ void StartPanel::Draw(UiContext& c) {
     }
   }
 
-  const float column = std::min(ImGui::GetContentRegionAvail().x, 760.0f);
-  ImGui::SetCursorPosX((ImGui::GetWindowWidth() - column) * 0.5f);
+  // Two columns so everything, Begin included, fits a 720-pixel-high window.
+  const float gap = 48.0f;
+  const float total = std::min(ImGui::GetContentRegionAvail().x, 1180.0f);
+  const float column = (total - gap) * 0.56f;
+  const float right_column = total - gap - column;
+  ImGui::SetCursorPosX((ImGui::GetWindowWidth() - total) * 0.5f);
+  const ImVec2 top = ImGui::GetCursorScreenPos();
   ImGui::BeginGroup();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + column);
 
@@ -51,7 +56,7 @@ void StartPanel::Draw(UiContext& c) {
     for (const auto& patient : patients) {
       if (patient.id == c.settings.patient_id) chosen = &patient;
     }
-    ImGui::SetNextItemWidth(column * 0.5f);
+    ImGui::SetNextItemWidth(column * 0.52f);
     if (ImGui::BeginCombo("##person", chosen ? chosen->display_name.c_str() : "Practise without saving")) {
       if (ImGui::Selectable("Practise without saving", chosen == nullptr)) {
         c.settings.patient_id.clear();
@@ -68,7 +73,7 @@ void StartPanel::Draw(UiContext& c) {
       ImGui::EndCombo();
     }
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(column * 0.28f);
+    ImGui::SetNextItemWidth(column * 0.3f);
     ImGui::InputTextWithHint("##new", "new name", new_name, sizeof new_name);
     ImGui::SameLine();
     if (ImGui::Button("Add") && new_name[0] != '\0') {
@@ -88,22 +93,29 @@ void StartPanel::Draw(UiContext& c) {
   const auto all = pacer::presets();
   for (std::size_t i = 0; i < all.size(); ++i) {
     ImGui::RadioButton(std::string(all[i].label).c_str(), &mode, static_cast<int>(i));
-    ImGui::SameLine(column * 0.42f);
+    ImGui::SameLine(column * 0.5f);
     ImGui::TextColored(p.muted.vec4(), "%s", pacer::describe(all[i].pattern).c_str());
   }
   ImGui::RadioButton("Adaptive", &mode, kAdaptiveMode);
-  ImGui::SameLine(column * 0.42f);
-  ImGui::TextColored(p.muted.vec4(), "starts at your own rate, leads toward 6/min and a longer out-breath");
+  ImGui::SameLine(column * 0.5f);
+  ImGui::TextColored(p.muted.vec4(), "from your own rate toward 6/min");
   ImGui::RadioButton("Find my resonance rate", &mode, kResonanceMode);
-  ImGui::SameLine(column * 0.42f);
-  ImGui::TextColored(p.muted.vec4(), "7 to 4.5/min in half steps, 2.5 min each");
+  ImGui::SameLine(column * 0.5f);
+  ImGui::TextColored(p.muted.vec4(), "7 to 4.5/min, 2.5 min a step");
   if (mode != kResonanceMode) {
-    ImGui::SetNextItemWidth(column * 0.4f);
+    ImGui::Dummy({0.0f, 2.0f});
+    ImGui::SetNextItemWidth(column * 0.5f);
     if (ImGui::SliderFloat("minutes", &c.settings.session_minutes, 1.0f, 60.0f, "%.0f min")) {
       c.settings_dirty = true;
     }
   }
 
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+
+  ImGui::SetCursorScreenPos({top.x + column + gap, top.y});
+  ImGui::BeginGroup();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + right_column);
   section(c, "Sensor");
   const auto snapshot = trainer.snapshot();
   ImGui::TextColored(p.muted.vec4(), "%s", snapshot ? (snapshot->source.kind + ": " + snapshot->source.device_name).c_str()
@@ -112,7 +124,7 @@ void StartPanel::Draw(UiContext& c) {
   if (ImGui::SmallButton("change")) c.screen = Screen::settings;
 
   section(c, "Before you begin: how tense do you feel?");
-  tension_picker("pre", pre_tension, p);
+  tension_picker("pre", pre_tension, p, right_column);
 
   ImGui::Dummy({0.0f, 10.0f});
   const bool busy = trainer.state() == SessionState::running || trainer.state() == SessionState::paused;
@@ -120,7 +132,7 @@ void StartPanel::Draw(UiContext& c) {
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, p.inhale.vec4());
   ImGui::PushStyleColor(ImGuiCol_Text, p.background.vec4());
   ImGui::PushFont(c.fonts.heading);
-  if (ImGui::Button(busy ? "Return to practice" : "Begin", {column * 0.35f, 0.0f})) {
+  if (ImGui::Button(busy ? "Return to practice" : "Begin", {right_column * 0.6f, 0.0f})) {
     if (!busy) {
       SessionPlan plan;
       plan.mode = mode == kAdaptiveMode    ? PacingMode::adaptive

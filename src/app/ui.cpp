@@ -1,5 +1,6 @@
 #include "ui.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace respira::app {
@@ -16,12 +17,14 @@ constexpr NavItem kNav[] = {{Screen::start, "Start"},     {Screen::live, "Practi
 
 }  // namespace
 
-bool tension_picker(const char* id, int& value, const Palette& colours) {
+bool tension_picker(const char* id, int& value, const Palette& colours, float width) {
   bool changed = false;
   ImGui::PushID(id);
-  const float size = ImGui::GetFrameHeight() * 1.25f;
+  const float spacing = 5.0f;
+  const float size = std::min(ImGui::GetFrameHeight() * 1.25f,
+                              ((width > 0.0f ? width : ImGui::GetContentRegionAvail().x) - 10.0f * spacing) / 11.0f);
   for (int i = 0; i <= 10; ++i) {
-    if (i > 0) ImGui::SameLine(0.0f, 6.0f);
+    if (i > 0) ImGui::SameLine(0.0f, spacing);
     const bool selected = value == i;
     // Calm (0) to tense (10) in lightness, not hue, so it reads for every colour vision.
     const float shade = 0.12f + 0.05f * static_cast<float>(i);
@@ -36,7 +39,7 @@ bool tension_picker(const char* id, int& value, const Palette& colours) {
     ImGui::PopStyleColor(2);
   }
   ImGui::PopID();
-  ImGui::TextColored(colours.muted.vec4(), "0 = fully relaxed      10 = as tense as can be");
+  ImGui::TextColored(colours.muted.vec4(), "0 = fully relaxed    10 = as tense as can be");
   return changed;
 }
 

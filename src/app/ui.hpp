@@ -47,8 +47,8 @@ struct UiContext {
   const Palette& colours() const { return palette(settings.palette); }
 };
 
-// 0..10 as a row of buttons (arrow keys and Enter work); -1 = not rated.
-bool tension_picker(const char* id, int& value, const Palette& colours);
+// 0..10 as a row of buttons (arrow keys and Enter work); -1 = not rated. width 0: all available.
+bool tension_picker(const char* id, int& value, const Palette& colours, float width = 0.0f);
 
 struct StartPanel {
   std::vector<session::Patient> patients;
