@@ -5,7 +5,8 @@
 #
 # Builds build-fuzz/ with clang, every target instrumented for coverage and built with
 # AddressSanitizer + UndefinedBehaviorSanitizer, links each harness fuzz/fuzz_<parser>.cpp
-# with libFuzzer and runs it for SECONDS, starting from the kept seeds in fuzz/corpus/<parser>
+# with libFuzzer and runs it for SECONDS, starting from the kept seeds in fuzz/corpus/<parser>,
+# the past crash inputs in fuzz/regressions/<parser>
 # plus everything found by earlier runs (build-fuzz/corpus/<parser>, not committed).
 # Prints executions, coverage and crashes per harness; exits non-zero if any harness crashed.
 # A crash input lands in build-fuzz/artifacts/<parser>/: once fixed, copy it to
@@ -52,7 +53,7 @@ for p in "${PARSERS[@]}"; do
   mkdir -p "$work" "$artifacts" "$(dirname "$log")"
   before=$(find "$artifacts" -type f | wc -l)
   echo "== fuzz_$p: ${SECONDS_EACH} s (log: $log)"
-  "$BUILD/fuzz/fuzz_$p" "$work" "fuzz/corpus/$p" \
+  "$BUILD/fuzz/fuzz_$p" "$work" "fuzz/corpus/$p" "fuzz/regressions/$p" \
     -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1
   rc=$?
