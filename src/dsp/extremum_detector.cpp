@@ -48,6 +48,10 @@ bool ExtremumDetector::accept(double time_s, double excursion) const noexcept {
   return time_s - previous >= gap;
 }
 
+bool ExtremumDetector::regular() const noexcept {
+  return intervals_.size() >= 4 && intervals_.sd() < config_.regular_cv * intervals_.mean();
+}
+
 void ExtremumDetector::confirm(Extremum& out) noexcept {
   out.time_s = out.turn_s = candidate_time_s_;
   out.value = candidate_value_;
@@ -76,7 +80,7 @@ void ExtremumDetector::confirm(Extremum& out) noexcept {
   seeking_peak_ = !seeking_peak_;
 }
 
-bool ExtremumDetector::push(double time_s, double x, Extremum& out) noexcept {
+bool ExtremumDetector::push(double time_s, double x, double lead, Extremum& out) noexcept {
   now_s_ = time_s;
   // Start-up amplitude estimate: bias-corrected running mean absolute deviation.
   if (started_s_ < 0) {
@@ -88,6 +92,7 @@ bool ExtremumDetector::push(double time_s, double x, Extremum& out) noexcept {
   env_dev_ += env_alpha_ * (std::abs(x - env_mean_) - env_dev_);
 
   if (!have_candidate_) {
+    lead_extreme_ = lead;
     candidate_value_ = reference_value_ = since_value_ = x;
     candidate_time_s_ = since_time_s_ = time_s;
     have_candidate_ = true;
@@ -95,6 +100,7 @@ bool ExtremumDetector::push(double time_s, double x, Extremum& out) noexcept {
   }
 
   const double sign = seeking_peak_ ? 1.0 : -1.0;
+  if (sign * (lead - lead_extreme_) > 0.0) lead_extreme_ = lead;
   // The trace went beyond the opposite extremum: that one was not the real turn.
   if (sign * (x - reference_value_) < 0.0) {
     reference_value_ = candidate_value_ = since_value_ = x;
@@ -112,8 +118,10 @@ bool ExtremumDetector::push(double time_s, double x, Extremum& out) noexcept {
   }
   const double typical = typical_excursion();
   const double retreat = sign * (candidate_value_ - x);
-  if (time_s - started_s_ < config_.warm_up_s || retreat < config_.confirm_fraction * typical)
-    return false;
+  const bool lead_turned = sign * (lead_extreme_ - lead) >= config_.lead_turn_fraction * typical;
+  const double needed =
+      lead_turned && regular() ? config_.quick_confirm_fraction : config_.confirm_fraction;
+  if (time_s - started_s_ < config_.warm_up_s || retreat < needed * typical) return false;
   if (!accept(candidate_time_s_, std::abs(candidate_value_ - reference_value_))) return false;
   // A turn confirmed long after it happened (the end of a breath hold drifting by) is
   // not a breath: start afresh from here.
@@ -125,6 +133,7 @@ bool ExtremumDetector::push(double time_s, double x, Extremum& out) noexcept {
     return false;
   }
   confirm(out);
+  lead_extreme_ = lead;
   return true;
 }
 
