@@ -209,7 +209,8 @@ void list(const SessionOptions& o) {
   std::printf("%-15s %-11s %-17s %-6s %7s %6s %7s %s\n", "ID", "PATIENT", "STARTED (UTC)", "PLACE", "MINUTES",
               "RATE", "TENSION", "STATUS");
   for (const auto& s : sessions) {
-    const std::string tension = value_or_dash(s.pre_tension) + "->" + value_or_dash(s.post_tension);
+    const auto rating = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("?"); };
+    const std::string tension = rating(s.pre_tension) + "->" + rating(s.post_tension);
     std::printf("%-15s %-11s %-17s %-6s %7.1f %6s %7s %s%s\n", s.id.c_str(), s.patient_id.c_str(),
                 s.started_at.substr(0, 16).c_str(), std::string(session::to_string(s.place)).c_str(),
                 s.duration_s / 60.0, value_or_dash(s.metrics.median_rate_bpm, 1).c_str(), tension.c_str(),

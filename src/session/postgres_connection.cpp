@@ -69,7 +69,12 @@ class PostgresConnection final : public Connection {
     PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // migrations' NOTICEs are noise
     description_ = "PostgreSQL " + std::string(PQuser(conn_)) + "@" + PQhost(conn_) + ":" + PQport(conn_) +
                    "/" + PQdb(conn_) + (PQsslInUse(conn_) ? " (TLS)" : "");
-    run_script("SET lock_timeout = '5s'; SET client_min_messages = warning");
+    try {
+      run_script("SET lock_timeout = '5s'; SET client_min_messages = warning");
+    } catch (...) {
+      PQfinish(conn_);  // the destructor does not run for a half-built object
+      throw;
+    }
   }
   ~PostgresConnection() override { PQfinish(conn_); }
 

@@ -75,20 +75,22 @@ class SqliteConnection final : public Connection {
       sqlite3_close(db_);
       throw StoreError(message);
     }
-    sqlite3_extended_result_codes(db_, 1);
-    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
-    run_script("PRAGMA foreign_keys = ON");
-    // WAL: readers never block the recorder; FULL: a committed batch is on disk.
-    auto mode = run("PRAGMA journal_mode = WAL", {});
-    if (mode.empty() || mode.front().text(0) != "wal")
-      throw StoreError("database " + path_ + ": cannot switch to WAL journal mode");
-    run_script("PRAGMA synchronous = FULL");
+    try {
+      sqlite3_extended_result_codes(db_, 1);
+      sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+      run_script("PRAGMA foreign_keys = ON");
+      // WAL: readers never block the recorder; FULL: a committed batch is on disk.
+      auto mode = run("PRAGMA journal_mode = WAL", {});
+      if (mode.empty() || mode.front().text(0) != "wal")
+        throw StoreError("database " + path_ + ": cannot switch to WAL journal mode");
+      run_script("PRAGMA synchronous = FULL");
+    } catch (...) {
+      release();  // the destructor does not run for a half-built object
+      throw;
+    }
   }
 
-  ~SqliteConnection() override {
-    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
-    sqlite3_close(db_);
-  }
+  ~SqliteConnection() override { release(); }
 
   Dialect dialect() const override { return Dialect::sqlite; }
   std::string describe() const override { return "SQLite " + path_; }
@@ -186,6 +188,13 @@ class SqliteConnection final : public Connection {
       rows.emplace_back(std::move(cells));
     }
     return rows;
+  }
+
+  void release() noexcept {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    statements_.clear();
+    sqlite3_close(db_);
+    db_ = nullptr;
   }
 
   std::string path_;
