@@ -21,7 +21,7 @@ for run in $(seq 1 "$RUNS"); do
   OUT="$T/run$run.txt"
   "$RESPIRA" session record --patient "$P" --source synthetic:12 --duration 600 --pre-tension 5 --db "$DB" > "$OUT" &
   PID=$!
-  until grep -q '^recording session' "$OUT"; do
+  until grep -qs '^recording session' "$OUT"; do
     kill -0 $PID 2>/dev/null || fail "recorder exited early: $(cat "$OUT")"
     sleep 0.005
   done
