@@ -4,6 +4,7 @@
 // survive save -> load, and the store location must be a postgresql:// URL from the file
 // or the default SQLite path, or a StoreError.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -16,7 +17,7 @@ namespace {
 using respira::fuzz::require;
 namespace app = respira::app;
 
-bool close(float a, float b) { return std::fabs(a - b) <= 1e-4f * std::max(1.0f, std::fabs(a)); }
+bool nearly_equal(float a, float b) { return std::fabs(a - b) <= 1e-4f * std::max(1.0f, std::fabs(a)); }
 
 void check_settings(const app::Settings& s) {
   require(s.volume >= 0.0f && s.volume <= 1.0f, "volume is within 0..1");
@@ -37,8 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const app::Settings back = app::load_settings(saved.path());
   require(back.source_spec == s.source_spec && back.preset == s.preset && back.patient_id == s.patient_id &&
               back.audio_cues == s.audio_cues && back.eyes_closed == s.eyes_closed &&
-              back.reduced_motion == s.reduced_motion && back.palette == s.palette && close(back.volume, s.volume) &&
-              close(back.font_size, s.font_size) && close(back.session_minutes, s.session_minutes),
+              back.reduced_motion == s.reduced_motion && back.palette == s.palette && nearly_equal(back.volume, s.volume) &&
+              nearly_equal(back.font_size, s.font_size) && nearly_equal(back.session_minutes, s.session_minutes),
           "settings survive save -> load");
 
   // resolve_store_location reads $XDG_CONFIG_HOME/respira/respira.conf.
