@@ -18,8 +18,7 @@ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   { cat "$BUILD/configure.log"; echo "tsan.sh: configure failed" >&2; exit 1; }
 cmake --build "$BUILD" -j"$JOBS" --target test_sensors bench_soak || { echo "tsan.sh: build failed" >&2; exit 1; }
 
-# See scripts/tsan.supp for the one suppression (inside libstdc++ 12) and why.
-export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 history_size=4 suppressions=$ROOT/scripts/tsan.supp"
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 history_size=4"
 # Some kernels randomise mmap beyond what TSan's shadow layout accepts; run without ASLR.
 run() { if setarch "$(uname -m)" -R true 2>/dev/null; then setarch "$(uname -m)" -R "$@"; else "$@"; fi; }
 
