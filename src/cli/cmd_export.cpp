@@ -5,14 +5,17 @@
 // edf: one file per session; with several sessions, STEM_<session id>.edf each.
 // Every file is written to a temporary name and renamed into place.
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "command_registry.hpp"
 #include "session/exports.hpp"
+#include "session/progress_source.hpp"
 #include "session_store_option.hpp"
 
 namespace respira::cli {
@@ -63,6 +66,20 @@ void run_export(const ExportOptions& o) {
       p.notes.clear();
     }
 
+  // The report and the FHIR bundle carry the programme, trends and flags (issue 7).
+  std::optional<session::PatientProgress> progress;
+  if (o.format == "html" || o.format == "fhir") {
+    progress = with_store_errors([&] {
+      return session::load_patient_progress(
+          session::resolve_store_location(o.db.empty() ? std::nullopt : std::optional(o.db)),
+          bundle.patients.front().id, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    });
+    if (o.pseudonymise) {
+      progress->display_name = progress->patient_id;
+      progress->recent_notes.clear();
+    }
+  }
+
   const fs::path out = o.out;
   std::vector<fs::path> written;
   try {
@@ -78,9 +95,10 @@ void run_export(const ExportOptions& o) {
       session::FhirOptions fhir;
       if (!o.fhir_base.empty()) fhir.base_url = o.fhir_base;
       fhir.pseudonymise = o.pseudonymise;
+      fhir.progress = &*progress;
       write(out, session::to_fhir(bundle, fhir), written);
     } else if (o.format == "html") {
-      write(out, session::to_html(bundle.patients.front(), bundle.sessions, o.pseudonymise), written);
+      write(out, session::to_html(bundle.patients.front(), bundle.sessions, o.pseudonymise, &*progress), written);
     } else if (o.format == "edf") {
       if (bundle.sessions.empty()) throw CommandFailure{"patient " + bundle.patients.front().id + " has no sessions to export", 2};
       for (const auto& data : bundle.sessions) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "session/exports.hpp"
+#include "session/progress_export.hpp"
 
 namespace respira::session {
 namespace {
@@ -98,6 +99,13 @@ std::string to_fhir(const ExportBundle& bundle, const FhirOptions& options) {
       if (r.before) entries.push_back(entry(options.base_url, tension_observation(s, r.region, "before", *r.before)));
       if (r.after) entries.push_back(entry(options.base_url, tension_observation(s, r.region, "after", *r.after)));
     }
+  }
+  if (options.progress && !bundle.patients.empty()) {
+    const std::string patient_reference = "Patient/" + fhir_id(bundle.patients.front().id);
+    if (json plan = fhir_care_plan(*options.progress, patient_reference); !plan.is_null())
+      entries.push_back(entry(options.base_url, plan));
+    for (const json& flag : fhir_flags(*options.progress, patient_reference))
+      entries.push_back(entry(options.base_url, flag));
   }
   const json bundle_json = {{"resourceType", "Bundle"}, {"type", "collection"}, {"entry", std::move(entries)}};
   return bundle_json.dump(2, ' ', false, json::error_handler_t::replace) + "\n";

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "session/exports.hpp"
+#include "session/progress_export.hpp"
 
 namespace respira::session {
 namespace {
@@ -135,7 +136,8 @@ svg{width:100%;max-width:44em;height:auto}.grid{stroke:#e4e4e4}.tick{font-size:1
 
 }  // namespace
 
-std::string to_html(const Patient& patient, const std::vector<SessionData>& sessions, bool pseudonymise) {
+std::string to_html(const Patient& patient, const std::vector<SessionData>& sessions, bool pseudonymise,
+                    const PatientProgress* progress) {
   const std::string name = pseudonymise ? patient.id : patient.display_name;
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Respira report &ndash; " +
                      escape(name) + "</title><style>" + kStyle + "</style></head><body>\n";
@@ -146,6 +148,7 @@ std::string to_html(const Patient& patient, const std::vector<SessionData>& sess
             escape(sessions.back().session.started_at.substr(0, 10));
   html += "</p>\n";
   if (!pseudonymise && !patient.notes.empty()) html += "<p>" + escape(patient.notes) + "</p>\n";
+  if (progress) html += progress_html_section(*progress);
   if (sessions.empty()) return html + "<p>No sessions recorded yet.</p>\n</body></html>\n";
 
   html += "<h2>Tension before and after each session</h2>\n" + tension_chart(sessions) +
@@ -164,7 +167,8 @@ std::string to_html(const Patient& patient, const std::vector<SessionData>& sess
             "</td><td>" + percent(s.metrics.adherence) + "</td><td>" + percent(s.metrics.time_in_target) + "</td><td>" +
             rating(s.pre_tension) + "</td><td>" + rating(s.post_tension) + "</td><td class=\"text\">" +
             std::string(to_string(s.status)) + (s.flare_up ? ", flare-up" : "") + "</td><td class=\"text\">" +
-            escape(s.notes) + "</td></tr>\n";
+            // Free-text notes may name people: a pseudonymised report leaves them out.
+            (pseudonymise ? std::string() : escape(s.notes)) + "</td></tr>\n";
   }
   html += "</tbody></table>\n";
 

@@ -72,6 +72,19 @@ grep -q "^Programme: stage 2 of 3" "$T/progress.txt" || fail "text: stage"
 grep -q "FLARE-UP .* marked by the patient" "$T/progress.txt" || fail "text: flare-up"
 grep -q "flare-up: back to stage 2" "$T/progress.txt" || fail "text: step back reason"
 
+# The clinician's exports carry the programme and the flags.
+"$RESPIRA" export --patient "$P" --format fhir --out "$T/bundle.json" --db "$DB" > /dev/null
+[[ $(json_get "$T/bundle.json" "sorted(e['resource']['resourceType'] for e in d['entry'] if e['resource']['resourceType'] in ('CarePlan', 'Flag'))") == "['CarePlan', 'Flag']" ]] \
+  || fail "FHIR bundle lacks the programme CarePlan and the flare-up Flag"
+[[ $(json_get "$T/bundle.json" "[e['resource']['subject']['reference'] for e in d['entry'] if e['resource']['resourceType'] == 'CarePlan']") == "['Patient/$P']" ]] \
+  || fail "CarePlan subject"
+"$RESPIRA" export --patient "$P" --format html --out "$T/report.html" --db "$DB" > /dev/null
+grep -q "Programme and progress" "$T/report.html" || fail "HTML report lacks the programme section"
+grep -q "neck flared" "$T/report.html" || fail "HTML report lacks the recent notes"
+"$RESPIRA" export --patient "$P" --format html --pseudonymise --out "$T/report_pseudo.html" --db "$DB" > /dev/null
+grep -q "Programme and progress" "$T/report_pseudo.html" || fail "pseudonymised report lacks the programme"
+if grep -q "neck flared\|Progress patient" "$T/report_pseudo.html"; then fail "pseudonymised report shows notes or name"; fi
+
 # Bad input: one clear message, non-zero exit, nothing changed.
 expect_error() {  # expect_error CODE MESSAGE command...
   local code=$1 message=$2; shift 2

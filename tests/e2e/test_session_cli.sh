@@ -55,7 +55,8 @@ rr = [o for o in obs if o["code"]["coding"][0]["code"] == "9279-1"]
 assert len(rr) == 1 and rr[0]["valueQuantity"]["code"] == "/min", rr
 assert all(o["subject"]["reference"] == f"Patient/{p}" for o in obs)
 html = open(f"{t}/out.html").read()
-assert html.count("<svg") == 2 and "Maria =cmd" in html
+# two report charts plus the progress section's tension chart
+assert html.count("<svg") == 3 and "Programme and progress" in html and "Maria =cmd" in html, html.count("<svg")
 PY
 head -c 8 "$T/out.edf" | grep -q "^0 " || fail "EDF header"
 

@@ -48,13 +48,18 @@ struct CsvTables {
 CsvTables to_csv(const ExportBundle& bundle);
 std::string csv_cell(std::string_view text);  // quoting + formula-injection guard
 
+struct PatientProgress;  // session/progress_summary.hpp
+
 struct FhirOptions {
   std::string base_url = "https://respira.invalid/fhir";  // entries' fullUrl = base/Type/id
   bool pseudonymise = false;                               // leave the display name out
+  const PatientProgress* progress = nullptr;               // adds the programme CarePlan and flags
 };
 std::string to_fhir(const ExportBundle& bundle, const FhirOptions& options = {});
 
-std::string to_html(const Patient& patient, const std::vector<SessionData>& sessions, bool pseudonymise = false);
+// progress (optional) adds the programme, trends and flags section.
+std::string to_html(const Patient& patient, const std::vector<SessionData>& sessions, bool pseudonymise = false,
+                    const PatientProgress* progress = nullptr);
 
 // Writes one session as EDF+ (through a temporary file in the same directory).
 void write_edf(const Patient& patient, const SessionData& session, const std::filesystem::path& path,
