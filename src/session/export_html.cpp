@@ -11,21 +11,6 @@
 namespace respira::session {
 namespace {
 
-std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string fixed(double v, int decimals) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
@@ -64,7 +49,7 @@ std::string axes(const Plot& p, const std::vector<double>& y_ticks, const std::s
 
 std::string open_svg(const Plot& p, const std::string& title) {
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " + fixed(p.width, 0) + " " +
-         fixed(p.height, 0) + "\"><title>" + escape(title) + "</title>";
+         fixed(p.height, 0) + "\"><title>" + escape_html(title) + "</title>";
 }
 
 // Tension before (hollow) and after (filled) each session, joined by a line.
@@ -136,18 +121,33 @@ svg{width:100%;max-width:44em;height:auto}.grid{stroke:#e4e4e4}.tick{font-size:1
 
 }  // namespace
 
+std::string escape_html(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 std::string to_html(const Patient& patient, const std::vector<SessionData>& sessions, bool pseudonymise,
                     const PatientProgress* progress) {
   const std::string name = pseudonymise ? patient.id : patient.display_name;
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Respira report &ndash; " +
-                     escape(name) + "</title><style>" + kStyle + "</style></head><body>\n";
-  html += "<h1>Breathing practice report: " + escape(name) + "</h1>\n<p class=\"muted\">Patient " + escape(patient.id);
+                     escape_html(name) + "</title><style>" + kStyle + "</style></head><body>\n";
+  html += "<h1>Breathing practice report: " + escape_html(name) + "</h1>\n<p class=\"muted\">Patient " + escape_html(patient.id);
   if (!sessions.empty())
     html += " &middot; " + std::to_string(sessions.size()) + " sessions from " +
-            escape(sessions.front().session.started_at.substr(0, 10)) + " to " +
-            escape(sessions.back().session.started_at.substr(0, 10));
+            escape_html(sessions.front().session.started_at.substr(0, 10)) + " to " +
+            escape_html(sessions.back().session.started_at.substr(0, 10));
   html += "</p>\n";
-  if (!pseudonymise && !patient.notes.empty()) html += "<p>" + escape(patient.notes) + "</p>\n";
+  if (!pseudonymise && !patient.notes.empty()) html += "<p>" + escape_html(patient.notes) + "</p>\n";
   if (progress) html += progress_html_section(*progress);
   if (sessions.empty()) return html + "<p>No sessions recorded yet.</p>\n</body></html>\n";
 
@@ -161,14 +161,14 @@ std::string to_html(const Patient& patient, const std::vector<SessionData>& sess
           "<th>Status</th><th>Notes</th></tr></thead><tbody>\n";
   for (std::size_t i = 0; i < sessions.size(); ++i) {
     const Session& s = sessions[i].session;
-    html += "<tr><td>" + std::to_string(i + 1) + "</td><td class=\"text\">" + escape(s.started_at.substr(0, 16)) +
+    html += "<tr><td>" + std::to_string(i + 1) + "</td><td class=\"text\">" + escape_html(s.started_at.substr(0, 16)) +
             "</td><td class=\"text\">" + std::string(to_string(s.place)) + "</td><td>" + fixed(s.duration_s / 60.0, 1) +
             "</td><td>" + fixed(s.metrics.median_rate_bpm, 1) + "</td><td>" + fixed(s.metrics.ie_ratio, 2) +
             "</td><td>" + percent(s.metrics.adherence) + "</td><td>" + percent(s.metrics.time_in_target) + "</td><td>" +
             rating(s.pre_tension) + "</td><td>" + rating(s.post_tension) + "</td><td class=\"text\">" +
             std::string(to_string(s.status)) + (s.flare_up ? ", flare-up" : "") + "</td><td class=\"text\">" +
             // Free-text notes may name people: a pseudonymised report leaves them out.
-            (pseudonymise ? std::string() : escape(s.notes)) + "</td></tr>\n";
+            (pseudonymise ? std::string() : escape_html(s.notes)) + "</td></tr>\n";
   }
   html += "</tbody></table>\n";
 
@@ -179,7 +179,7 @@ std::string to_html(const Patient& patient, const std::vector<SessionData>& sess
             "<th>Change</th></tr></thead><tbody>\n";
     for (std::size_t i = 0; i < sessions.size(); ++i)
       for (const RegionRating& r : sessions[i].session.regions)
-        html += "<tr><td>" + std::to_string(i + 1) + "</td><td class=\"text\">" + escape(r.region) + "</td><td>" +
+        html += "<tr><td>" + std::to_string(i + 1) + "</td><td class=\"text\">" + escape_html(r.region) + "</td><td>" +
                 rating(r.before) + "</td><td>" + rating(r.after) + "</td><td>" +
                 (r.before && r.after ? std::to_string(*r.after - *r.before) : "&ndash;") + "</td></tr>\n";
     html += "</tbody></table>\n";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "session/exports.hpp"
 #include "session/programme_store.hpp"
 #include "progress_format.hpp"
 #include "session/time_text.hpp"
@@ -41,21 +42,6 @@ json stage_json(const ProgrammeStage& s) {
           {"sessions_per_week", s.sessions_per_week},
           {"inhale_s", s.inhale_seconds()},
           {"exhale_s", s.exhale_seconds()}};
-}
-
-std::string escape_html(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 std::string fmt_trend_cell(const Trend& trend) {

@@ -47,6 +47,7 @@ struct CsvTables {
 };
 CsvTables to_csv(const ExportBundle& bundle);
 std::string csv_cell(std::string_view text);  // quoting + formula-injection guard
+std::string escape_html(std::string_view text);  // text and attribute values in the HTML report
 
 struct PatientProgress;  // session/progress_summary.hpp
 
