@@ -2,7 +2,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include <chrono>
+
 #include "charts.hpp"
+#include "session/progress_export.hpp"
+#include "session/progress_source.hpp"
 #include "ui.hpp"
 
 namespace respira::app {
@@ -32,6 +36,17 @@ void ProgressPanel::Draw(UiContext& c) {
       std::erase_if(sessions, [](const session::Session& s) { return s.status == session::SessionStatus::recording; });
       std::sort(sessions.begin(), sessions.end(),
                 [](const auto& a, const auto& b) { return a.started_at < b.started_at; });
+      clinical_summary.clear();
+      flagged = false;
+      if (!patient.empty() && c.store_location) {
+        const auto progress = session::load_patient_progress(
+            *c.store_location, patient, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+        clinical_summary = session::progress_text(progress);
+        flagged = progress.report.plateau && progress.report.plateau->flagged;
+        for (const auto& f : progress.report.flare_ups)  // a flare-up stays active for a week
+          flagged = flagged || progress.history[f.session_index].start +
+                                       std::chrono::days{session::kFlareUpActiveDays} > progress.as_of;
+      }
       error.clear();
     } catch (const std::exception& e) {
       error = e.what();
@@ -41,6 +56,19 @@ void ProgressPanel::Draw(UiContext& c) {
                      patient.empty() ? "everyone" : patient.c_str(), sessions.size(),
                      c.repository->describe().c_str());
   if (!error.empty()) ImGui::TextColored(p.warn.vec4(), "%s", error.c_str());
+  if (!clinical_summary.empty()) {
+    // The clinician's view of this patient: the same summary `respira progress` prints.
+    if (flagged) ImGui::PushStyleColor(ImGuiCol_Text, p.warn.vec4());
+    const bool open = ImGui::CollapsingHeader(flagged ? "Programme, trends and flags  (flag raised)"
+                                                      : "Programme, trends and flags",
+                                              flagged ? ImGuiTreeNodeFlags_DefaultOpen : 0);
+    if (flagged) ImGui::PopStyleColor();
+    if (open) {
+      ImGui::BeginChild("clinical_summary", {0.0f, ImGui::GetContentRegionAvail().y * 0.4f}, true);
+      ImGui::TextUnformatted(clinical_summary.c_str());
+      ImGui::EndChild();
+    }
+  }
   if (sessions.empty()) {
     ImGui::Dummy({0.0f, 30.0f});
     ImGui::TextColored(p.muted.vec4(), "No finished sessions yet. Each practice you save adds a point here.");

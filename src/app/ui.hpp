@@ -33,6 +33,7 @@ struct UiContext {
   Trainer& trainer;
   session::Repository* repository;  // null when the store could not be opened
   std::string repository_note;      // why it is null
+  std::optional<session::StoreLocation> store_location;  // the store's address, for progress reads
   Settings& settings;
   PacerView& view;
   AudioGuide& audio;
@@ -77,6 +78,8 @@ struct ReviewPanel {
 
 struct ProgressPanel {
   std::vector<session::Session> sessions;
+  std::string clinical_summary;  // programme stage, trends and flags, as `respira progress` prints them
+  bool flagged = false;          // a flare-up or plateau flag is up
   std::string loaded_for;    // patient id the list belongs to
   double loaded_at_s = -1e9;
   std::string error;

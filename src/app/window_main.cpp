@@ -156,16 +156,19 @@ int run_app(const AppOptions& options) {
   const std::filesystem::path settings_path = default_settings_path();
   Settings settings = unattended ? Settings{} : load_settings(settings_path);
   if (!options.preset.empty()) settings.preset = options.preset;
+  if (options.patient_id) settings.patient_id = *options.patient_id;
   settings.session_minutes = static_cast<float>(options.session_minutes);
 
   // The session store: the user's own, or --db; screenshots and benchmarks touch it only
   // when --db names one.
   std::unique_ptr<session::Repository> repository;
+  std::optional<session::StoreLocation> store_location;
   std::string repository_note = "screenshot mode without --db";
   if (!unattended || options.database) {
     try {
-      repository = session::open_repository(session::resolve_store_location(
-          options.database ? std::optional<std::string>(options.database->string()) : std::nullopt));
+      store_location = session::resolve_store_location(
+          options.database ? std::optional<std::string>(options.database->string()) : std::nullopt);
+      repository = session::open_repository(*store_location);
     } catch (const std::exception& e) {
       repository_note = e.what();
     }
@@ -236,6 +239,7 @@ int run_app(const AppOptions& options) {
 
   AudioGuide audio;
   UiContext context{*trainer, repository.get(), repository_note, settings, view, audio};
+  if (repository) context.store_location = store_location;
   context.screen = options.screen;
   context.source_note = source_note;
   context.audio_allowed = !unattended;

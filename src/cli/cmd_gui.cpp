@@ -24,6 +24,7 @@ struct GuiOptions {
   std::string pacing = "preset";
   double minutes = 10.0;
   std::string db;
+  std::string patient;
   std::string screenshot;
   double after_s = 3.0;
   int benchmark_frames = 0;
@@ -45,6 +46,7 @@ void run_gui(const GuiOptions& o) {
   options.preset = o.preset;
   options.session_minutes = o.minutes;
   if (!o.db.empty()) options.database = o.db;
+  if (!o.patient.empty()) options.patient_id = o.patient;
   if (!o.screenshot.empty()) options.screenshot = o.screenshot;
   options.after_s = o.after_s;
   options.benchmark_frames = o.benchmark_frames;
@@ -69,6 +71,7 @@ void add_gui(CLI::App& app) {
                   "(search 7 to 4.5/min)");
   cmd->add_option("--minutes", options->minutes, "Session length in minutes")->check(CLI::Range(1.0, 120.0));
   cmd->add_option("--db", options->db, "Session store: an SQLite file or a postgresql:// URL");
+  cmd->add_option("--patient", options->patient, "Who is practising (patient id); Progress shows their programme and flags");
   cmd->add_option("--screenshot", options->screenshot, "Save a PNG of the window after --after seconds, then exit");
   cmd->add_option("--after", options->after_s, "Seconds to render before the screenshot")->check(CLI::Range(0.0, 3600.0));
   cmd->add_option("--benchmark-frames", options->benchmark_frames,

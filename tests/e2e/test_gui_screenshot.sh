@@ -44,7 +44,7 @@ for pre in 7 6; do
   "$RESPIRA" session record --db "$DB" --patient "$PATIENT" --source "replay:$RECORDING@max" \
     --duration 60 --pre-tension "$pre" --post-tension 3 >/dev/null
 done
-"${XVFB[@]}" "$RESPIRA" gui --db "$DB" --source synthetic:6 --screen progress --screenshot "$T/progress.png" --after 1.0
+"${XVFB[@]}" "$RESPIRA" gui --db "$DB" --patient "$PATIENT" --source synthetic:6 --screen progress --screenshot "$T/progress.png" --after 1.0
 
 /usr/bin/python3 - "$T" <<'PY'
 import struct, sys, zlib

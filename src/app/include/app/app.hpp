@@ -26,6 +26,7 @@ struct AppOptions {
   int width = 1280;
   int height = 720;
   std::optional<std::filesystem::path> database;  // session store; default: XDG location
+  std::optional<std::string> patient_id;          // who is practising; default: the last one chosen
 };
 
 // Thrown for problems the user must fix (no display, missing shaders, bad source...).
