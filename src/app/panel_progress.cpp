@@ -42,10 +42,7 @@ void ProgressPanel::Draw(UiContext& c) {
         const auto progress = session::load_patient_progress(
             *c.store_location, patient, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
         clinical_summary = session::progress_text(progress);
-        flagged = progress.report.plateau && progress.report.plateau->flagged;
-        for (const auto& f : progress.report.flare_ups)  // a flare-up stays active for a week
-          flagged = flagged || progress.history[f.session_index].start +
-                                       std::chrono::days{session::kFlareUpActiveDays} > progress.as_of;
+        flagged = session::any_flag_active(progress);
       }
       error.clear();
     } catch (const std::exception& e) {

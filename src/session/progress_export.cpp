@@ -86,6 +86,16 @@ std::string tension_chart(const PatientProgress& p) {
 
 }  // namespace
 
+std::chrono::sys_seconds flare_up_end(const PatientProgress& progress, const FlareUp& flare_up) {
+  return progress.history[flare_up.session_index].start + std::chrono::days{kFlareUpActiveDays};
+}
+
+bool any_flag_active(const PatientProgress& progress) {
+  if (progress.report.plateau && progress.report.plateau->flagged) return true;
+  return std::any_of(progress.report.flare_ups.begin(), progress.report.flare_ups.end(),
+                     [&](const FlareUp& f) { return progress.as_of < flare_up_end(progress, f); });
+}
+
 json progress_json(const PatientProgress& p) {
   json doc;
   doc["patient"] = {{"id", p.patient_id}, {"display_name", p.display_name}};
@@ -322,7 +332,7 @@ std::vector<json> fhir_flags(const PatientProgress& p, const std::string& patien
   const ProgressReport& r = p.report;
   for (const FlareUp& f : r.flare_ups) {
     const SessionOutcome& o = p.history[f.session_index];
-    const auto end = o.start + std::chrono::days{kFlareUpActiveDays};
+    const auto end = flare_up_end(p, f);
     std::string text = "Flare-up";
     if (f.spike)
       text += printf_text(": pre-session tension %g at or above %.1f (baseline median %g)", *o.pre_tension,

@@ -12,11 +12,17 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+
 #include "session/progress_summary.hpp"
 
 namespace respira::session {
 
 inline constexpr int kFlareUpActiveDays = 7;
+
+// When a flare-up flag lapses, and whether any flag (plateau or a flare-up not yet lapsed) is up.
+std::chrono::sys_seconds flare_up_end(const PatientProgress& progress, const FlareUp& flare_up);
+bool any_flag_active(const PatientProgress& progress);
 
 nlohmann::json progress_json(const PatientProgress& progress);
 
