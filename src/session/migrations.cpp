@@ -89,6 +89,17 @@ CREATE TABLE gaps (
   PRIMARY KEY (session_id, start_s)
 );
 )SQL"},
+      // IF NOT EXISTS: releases before this migration created the table at run time, and
+      // those stores (at version 1) keep their programmes.
+      {2, "clinical programmes, one JSON document per version", R"SQL(
+CREATE TABLE IF NOT EXISTS clinical_programmes (
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  version BIGINT NOT NULL,
+  set_at TEXT NOT NULL,
+  programme TEXT NOT NULL,
+  PRIMARY KEY (patient_id, version)
+);
+)SQL"},
   };
   return kMigrations;
 }

@@ -87,15 +87,7 @@ namespace {
 class SqlProgrammeStore final : public ProgrammeStore {
  public:
   explicit SqlProgrammeStore(std::unique_ptr<sql::Connection> db) : db_(std::move(db)) {
-    sql::migrate(*db_);  // the patients table must exist for the reference
-    db_->run_script(R"SQL(
-CREATE TABLE IF NOT EXISTS clinical_programmes (
-  patient_id TEXT NOT NULL REFERENCES patients(id),
-  version BIGINT NOT NULL,
-  set_at TEXT NOT NULL,
-  programme TEXT NOT NULL,
-  PRIMARY KEY (patient_id, version)
-))SQL");
+    sql::migrate(*db_);  // migration 2 creates clinical_programmes
   }
 
   void save(const std::string& patient_id, const Programme& programme) override {

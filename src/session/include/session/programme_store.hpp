@@ -5,8 +5,8 @@
 // the patient was asked to do at any time; the newest version is the programme in force.
 // The programme itself is stored as one JSON document (programme_to_json): stages and rule
 // change together, are read together, and the format is the one the exports carry.
-// The table is created on first use (CREATE TABLE IF NOT EXISTS, valid in SQLite and
-// PostgreSQL) next to the repository's versioned schema.
+// The table (clinical_programmes) is schema migration 2, so the owner role creates it with the
+// rest of the schema and a clinician role without schema rights can read and write it.
 
 #include <memory>
 #include <optional>
