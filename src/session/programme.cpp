@@ -157,6 +157,13 @@ ProgrammeState replay_programme(const Programme& programme, std::span<const Sess
   return state;
 }
 
+int sessions_in_last_week(std::span<const SessionOutcome> history, std::chrono::sys_seconds now) {
+  const auto week_ago = now - std::chrono::days{7};
+  return static_cast<int>(std::count_if(history.begin(), history.end(), [&](const SessionOutcome& o) {
+    return o.start > week_ago && o.start <= now;
+  }));
+}
+
 TodaysSession todays_session(const Programme& programme, const ProgrammeState& state,
                              std::span<const SessionOutcome> history,
                              std::chrono::sys_seconds now) {
@@ -164,10 +171,7 @@ TodaysSession todays_session(const Programme& programme, const ProgrammeState& s
   today.stage_index = state.stage;
   today.stage_count = programme.stages.size();
   today.stage = programme.stages.at(state.stage);
-  const auto week_ago = now - std::chrono::days{7};
-  today.sessions_last_7_days = static_cast<int>(std::count_if(
-      history.begin(), history.end(),
-      [&](const SessionOutcome& o) { return o.start > week_ago && o.start <= now; }));
+  today.sessions_last_7_days = sessions_in_last_week(history, now);
   today.sessions_left_this_week =
       std::max(0, today.stage.sessions_per_week - today.sessions_last_7_days);
   return today;

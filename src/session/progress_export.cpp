@@ -90,10 +90,13 @@ std::chrono::sys_seconds flare_up_end(const PatientProgress& progress, const Fla
   return progress.history[flare_up.session_index].start + std::chrono::days{kFlareUpActiveDays};
 }
 
-bool any_flag_active(const PatientProgress& progress) {
-  if (progress.report.plateau && progress.report.plateau->flagged) return true;
+bool flare_up_active(const PatientProgress& progress) {
   return std::any_of(progress.report.flare_ups.begin(), progress.report.flare_ups.end(),
                      [&](const FlareUp& f) { return progress.as_of < flare_up_end(progress, f); });
+}
+
+bool any_flag_active(const PatientProgress& progress) {
+  return (progress.report.plateau && progress.report.plateau->flagged) || flare_up_active(progress);
 }
 
 json progress_json(const PatientProgress& p) {
@@ -244,20 +247,12 @@ std::string progress_html_section(const PatientProgress& p) {
   bool any = false;
   if (r.plateau && r.plateau->flagged) {
     any = true;
-    html += printf_text("<li><strong>Plateau</strong>: pre-session tension changed %+.1f points over "
-                        "the last %zu sessions (slope %+.2f/week, 95%% CI [%+.2f, %+.2f]).</li>\n",
-                        r.plateau->change_points, r.plateau->window, r.plateau->fit.slope,
-                        r.plateau->fit.slope_low, r.plateau->fit.slope_high);
+    html += "<li><strong>Plateau</strong>: " + escape_html(plateau_description(*r.plateau)) + ".</li>\n";
   }
   for (const FlareUp& f : r.flare_ups) {
     any = true;
-    const SessionOutcome& o = p.history[f.session_index];
-    html += "<li><strong>Flare-up</strong> " + escape_html(day_of(o.start)) + ": ";
-    if (f.spike)
-      html += printf_text("pre-session tension %g at or above %.1f (baseline median %g)", *o.pre_tension,
-                          *f.threshold, *f.baseline_median);
-    if (f.marked) html += std::string(f.spike ? "; " : "") + "marked by the patient";
-    html += "</li>\n";
+    html += "<li><strong>Flare-up</strong> " + escape_html(day_of(p.history[f.session_index].start)) + ": " +
+            escape_html(flare_up_description(p, f)) + "</li>\n";
   }
   if (!any) html += "<li>None.</li>\n";
   html += "</ul>\n<h3>Tension before (filled) and after (hollow) each session</h3>\n" +
@@ -333,11 +328,7 @@ std::vector<json> fhir_flags(const PatientProgress& p, const std::string& patien
   for (const FlareUp& f : r.flare_ups) {
     const SessionOutcome& o = p.history[f.session_index];
     const auto end = flare_up_end(p, f);
-    std::string text = "Flare-up";
-    if (f.spike)
-      text += printf_text(": pre-session tension %g at or above %.1f (baseline median %g)", *o.pre_tension,
-                          *f.threshold, *f.baseline_median);
-    if (f.marked) text += f.spike ? "; marked by the patient" : ": marked by the patient";
+    const std::string text = "Flare-up: " + flare_up_description(p, f);
     flags.push_back({{"resourceType", "Flag"},
                      {"id", "flare-up-" + (o.session_id.empty() ? std::to_string(f.session_index) : o.session_id)},
                      {"status", p.as_of < end ? "active" : "inactive"},
@@ -358,10 +349,7 @@ std::vector<json> fhir_flags(const PatientProgress& p, const std::string& patien
          {"id", "plateau-" + p.patient_id},
          {"status", "active"},
          {"category", category},
-         {"code", {{"text", printf_text("Plateau: pre-session tension changed %+.1f points over the last %zu "
-                                        "sessions (slope %+.2f/week, 95%% CI [%+.2f, %+.2f])",
-                                        r.plateau->change_points, r.plateau->window, r.plateau->fit.slope,
-                                        r.plateau->fit.slope_low, r.plateau->fit.slope_high)}}},
+         {"code", {{"text", "Plateau: " + plateau_description(*r.plateau)}}},
          {"subject", {{"reference", patient_reference}}},
          {"period", {{"start", to_iso(p.history[first].start)}}}});
   }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include "session/programme_store.hpp"
 #include "session/theil_sen.hpp"
 #include "session/time_text.hpp"
 
@@ -60,9 +59,12 @@ PatientProgress load_patient_progress(const StoreLocation& location, const std::
   const auto repository = open_repository(location);
   const auto patient = repository->find_patient(patient_id);
   if (!patient) throw StoreError("no patient " + patient_id + " in " + repository->describe());
-  std::vector<SessionOutcome> history = load_outcomes(*repository, patient_id);
-  std::optional<Programme> programme = open_programme_store(location)->load(patient_id);
-  return assess_progress(*patient, std::move(history), std::move(programme), as_of);
+  return load_patient_progress(*repository, *open_programme_store(location), *patient, as_of);
+}
+
+PatientProgress load_patient_progress(Repository& repository, ProgrammeStore& programmes,
+                                      const Patient& patient, std::chrono::sys_seconds as_of) {
+  return assess_progress(patient, load_outcomes(repository, patient.id), programmes.load(patient.id), as_of);
 }
 
 }  // namespace respira::session

@@ -73,6 +73,22 @@ PatientProgress assess_progress(const Patient& patient, std::vector<SessionOutco
   return p;
 }
 
+std::string plateau_description(const Plateau& plateau) {
+  return printf_text("pre-session tension changed %+.1f points over the last %zu sessions "
+                     "(slope %+.2f/week, %.0f%% CI [%+.2f, %+.2f])",
+                     plateau.change_points, plateau.window, plateau.fit.slope, 100.0 * plateau.fit.confidence,
+                     plateau.fit.slope_low, plateau.fit.slope_high);
+}
+
+std::string flare_up_description(const PatientProgress& p, const FlareUp& f) {
+  std::string text;
+  if (f.spike)
+    text = printf_text("pre-session tension %g at or above %.1f (baseline median %g)",
+                       *p.history[f.session_index].pre_tension, *f.threshold, *f.baseline_median);
+  if (f.marked) text += f.spike ? "; marked by the patient" : "marked by the patient";
+  return text;
+}
+
 std::string progress_text(const PatientProgress& p) {
   std::string out = "Patient " + p.patient_id +
                     (p.display_name.empty() ? "" : " (" + p.display_name + ")") + ", as of " +
@@ -147,20 +163,11 @@ std::string progress_text(const PatientProgress& p) {
   bool any_flag = false;
   if (r.plateau && r.plateau->flagged) {
     any_flag = true;
-    out += printf_text("  PLATEAU: pre-session tension changed %+.1f points over the last %zu sessions "
-                       "(slope %+.2f/week, CI [%+.2f, %+.2f] includes 0)\n",
-                       r.plateau->change_points, r.plateau->window, r.plateau->fit.slope,
-                       r.plateau->fit.slope_low, r.plateau->fit.slope_high);
+    out += "  PLATEAU: " + plateau_description(*r.plateau) + "\n";
   }
   for (const FlareUp& f : r.flare_ups) {
     any_flag = true;
-    const SessionOutcome& o = p.history[f.session_index];
-    out += "  FLARE-UP " + session_label(o) + ":";
-    if (f.spike)
-      out += printf_text(" pre-session tension %g >= %.1f (baseline median %g)", *o.pre_tension,
-                         *f.threshold, *f.baseline_median);
-    if (f.marked) out += " marked by the patient";
-    out += "\n";
+    out += "  FLARE-UP " + session_label(p.history[f.session_index]) + ": " + flare_up_description(p, f) + "\n";
   }
   if (!any_flag) out += "  none\n";
 

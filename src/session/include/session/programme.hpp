@@ -110,6 +110,9 @@ struct TodaysSession {
   int sessions_left_this_week = 0;  // toward stage.sessions_per_week over the last 7 days
 };
 
+// Sessions that started in the rolling week (now - 7 days, now].
+int sessions_in_last_week(std::span<const SessionOutcome> history, std::chrono::sys_seconds now);
+
 TodaysSession todays_session(const Programme& programme, const ProgrammeState& state,
                              std::span<const SessionOutcome> history,
                              std::chrono::sys_seconds now);

@@ -20,8 +20,10 @@ namespace respira::session {
 
 inline constexpr int kFlareUpActiveDays = 7;
 
-// When a flare-up flag lapses, and whether any flag (plateau or a flare-up not yet lapsed) is up.
+// When a flare-up flag lapses, whether a flare-up flag has not lapsed yet, and whether any
+// flag (plateau or such a flare-up) is up.
 std::chrono::sys_seconds flare_up_end(const PatientProgress& progress, const FlareUp& flare_up);
+bool flare_up_active(const PatientProgress& progress);
 bool any_flag_active(const PatientProgress& progress);
 
 nlohmann::json progress_json(const PatientProgress& progress);

@@ -13,6 +13,7 @@
 
 #include "session/domain.hpp"
 #include "session/progress_outcome.hpp"
+#include "session/programme_store.hpp"
 #include "session/progress_summary.hpp"
 #include "session/repository.hpp"
 
@@ -31,6 +32,10 @@ SessionOutcome outcome_from(const Session& session, std::optional<double> openin
 // The patient's finished (completed or interrupted) sessions, oldest first. Reads each
 // session's breaths for its opening rate. Throws StoreError.
 std::vector<SessionOutcome> load_outcomes(Repository& repository, const std::string& patient_id);
+
+// One patient assessed from an open store (what the two functions below share).
+PatientProgress load_patient_progress(Repository& repository, ProgrammeStore& programmes,
+                                      const Patient& patient, std::chrono::sys_seconds as_of);
 
 // Everything `respira progress` shows: the patient, their finished sessions, the programme in
 // force, assessed as of `as_of`. Throws StoreError (also for an unknown patient).

@@ -39,6 +39,12 @@ PatientProgress assess_progress(const Patient& patient, std::vector<SessionOutco
 // the opening rate taken from each session's breaths.
 std::vector<SessionOutcome> outcomes_from(const std::vector<SessionData>& sessions);
 
+// A raised flag in words, the same in the text summary, the HTML report, FHIR and the window
+// (each adds its own heading, e.g. "Plateau: "). Plateau: what the window showed and its slope;
+// flare-up: the spike against the baseline and/or the patient's mark.
+std::string plateau_description(const Plateau& plateau);
+std::string flare_up_description(const PatientProgress& progress, const FlareUp& flare_up);
+
 // The human-readable summary `respira progress` prints.
 std::string progress_text(const PatientProgress& progress);
 
