@@ -10,7 +10,7 @@ PACKAGES=(
   libedf-dev nlohmann-json3-dev libcli11-dev libsdbus-c++-dev libsystemd-dev
   fonts-dejavu-core
   # test-time system components: display, sound server, serial ptys, BLE emulation, database
-  xvfb xauth pulseaudio pulseaudio-utils libasound2-plugins sox socat
+  xvfb xauth xdotool pulseaudio pulseaudio-utils libasound2-plugins sox socat
   dbus python3 python3-dbusmock python3-mne postgresql
   # reliability: fuzzing (scripts/fuzz.sh) and the no-network proof (strace)
   clang strace

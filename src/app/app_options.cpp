@@ -8,6 +8,7 @@ std::optional<Screen> parse_screen(const std::string& name) {
   if (name == "review") return Screen::review;
   if (name == "progress") return Screen::progress;
   if (name == "settings") return Screen::settings;
+  if (name == "clinic") return Screen::clinic;
   return std::nullopt;
 }
 

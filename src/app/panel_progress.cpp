@@ -7,6 +7,7 @@
 #include "charts.hpp"
 #include "session/progress_export.hpp"
 #include "session/progress_source.hpp"
+#include "session/time_text.hpp"
 #include "ui.hpp"
 
 namespace respira::app {
@@ -14,6 +15,51 @@ namespace respira::app {
 namespace {
 
 constexpr double kReloadEveryS = 5.0;  // sessions may be added from another workstation
+
+// What the clinician needs first: stage and today's session, the flags that are up (icon and
+// word, not colour alone) and the patient's latest notes. Wording from the session module,
+// so it reads as in `respira progress` and the report.
+void draw_clinical_card(const session::PatientProgress& progress, const Palette& p) {
+  if (progress.programme && progress.state && progress.today) {
+    const session::TodaysSession& today = *progress.today;
+    ImGui::Text("Stage %zu of %zu  |  today: %g/min, I:E 1:%g, %g min  |  %d done in the last 7 days, %d to go",
+                progress.state->stage + 1, progress.programme->stages.size(), today.stage.rate_bpm,
+                today.stage.exhale_ratio, today.stage.minutes, today.sessions_last_7_days,
+                today.sessions_left_this_week);
+  } else {
+    ImGui::TextColored(p.muted.vec4(), "No programme set (respira programme set --patient %s --default).",
+                       progress.patient_id.c_str());
+  }
+  bool any = false;
+  const session::ProgressReport& r = progress.report;
+  if (r.plateau && r.plateau->flagged) {
+    any = true;
+    ImGui::PushStyleColor(ImGuiCol_Text, p.exhale.vec4());
+    ImGui::TextWrapped("\xE2\x96\xA0 Plateau: %s", session::plateau_description(*r.plateau).c_str());  // ■
+    ImGui::PopStyleColor();
+  }
+  for (auto f = r.flare_ups.rbegin(); f != r.flare_ups.rend(); ++f) {
+    if (progress.as_of >= session::flare_up_end(progress, *f)) continue;  // lapsed
+    any = true;
+    ImGui::PushStyleColor(ImGuiCol_Text, p.warn.vec4());
+    ImGui::TextWrapped("\xE2\x96\xB2 Flare-up %s: %s",  // ▲
+                       session::to_iso(progress.history[f->session_index].start).substr(0, 10).c_str(),
+                       session::flare_up_description(progress, *f).c_str());
+    ImGui::PopStyleColor();
+  }
+  if (!any) ImGui::TextColored(p.muted.vec4(), "No flag up.");
+  if (progress.recent_notes.empty()) {
+    ImGui::TextColored(p.muted.vec4(), "No session notes yet.");
+    return;
+  }
+  ImGui::TextColored(p.muted.vec4(), "Recent notes");
+  for (std::size_t i : progress.recent_notes) {
+    const session::SessionOutcome& o = progress.history[i];
+    const bool flare_up = i < r.sessions.size() && r.sessions[i].flare_up;
+    ImGui::TextWrapped("%s%s  %s", session::to_iso(o.start).substr(0, 10).c_str(),
+                       flare_up ? "  \xE2\x96\xB2 flare-up" : "", o.note.c_str());
+  }
+}
 
 }  // namespace
 
@@ -36,31 +82,30 @@ void ProgressPanel::Draw(UiContext& c) {
       std::erase_if(sessions, [](const session::Session& s) { return s.status == session::SessionStatus::recording; });
       std::sort(sessions.begin(), sessions.end(),
                 [](const auto& a, const auto& b) { return a.started_at < b.started_at; });
+      progress.reset();
       clinical_summary.clear();
-      flagged = false;
       if (!patient.empty() && c.store_location) {
-        const auto progress = session::load_patient_progress(
+        progress = session::load_patient_progress(
             *c.store_location, patient, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-        clinical_summary = session::progress_text(progress);
-        flagged = session::any_flag_active(progress);
+        clinical_summary = session::progress_text(*progress);
       }
       error.clear();
     } catch (const std::exception& e) {
       error = e.what();
     }
   }
-  ImGui::TextColored(p.muted.vec4(), "%s  |  %zu sessions  |  %s",
-                     patient.empty() ? "everyone" : patient.c_str(), sessions.size(),
+  const std::string who = patient.empty() ? "everyone"
+                          : progress && !progress->display_name.empty() ? progress->display_name + " (" + patient + ")"
+                                                                          : patient;
+  ImGui::TextColored(p.muted.vec4(), "%s  |  %zu sessions  |  %s", who.c_str(), sessions.size(),
                      c.repository->describe().c_str());
+  ImGui::SameLine();
+  if (ImGui::SmallButton("All patients (F6)")) c.screen = Screen::clinic;
   if (!error.empty()) ImGui::TextColored(p.warn.vec4(), "%s", error.c_str());
+  if (progress) draw_clinical_card(*progress, p);
   if (!clinical_summary.empty()) {
-    // The clinician's view of this patient: the same summary `respira progress` prints.
-    if (flagged) ImGui::PushStyleColor(ImGuiCol_Text, p.warn.vec4());
-    const bool open = ImGui::CollapsingHeader(flagged ? "Programme, trends and flags  (flag raised)"
-                                                      : "Programme, trends and flags",
-                                              flagged ? ImGuiTreeNodeFlags_DefaultOpen : 0);
-    if (flagged) ImGui::PopStyleColor();
-    if (open) {
+    // Everything else, exactly as `respira progress` prints it; the card above has the flags.
+    if (ImGui::CollapsingHeader("Full summary: programme, trends, regions, home and clinic")) {
       ImGui::BeginChild("clinical_summary", {0.0f, ImGui::GetContentRegionAvail().y * 0.4f}, true);
       ImGui::TextUnformatted(clinical_summary.c_str());
       ImGui::EndChild();

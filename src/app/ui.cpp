@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 namespace respira::app {
 
@@ -13,7 +14,7 @@ struct NavItem {
 };
 constexpr NavItem kNav[] = {{Screen::start, "Start"},     {Screen::live, "Practice"},
                             {Screen::review, "Review"},   {Screen::progress, "Progress"},
-                            {Screen::settings, "Settings"}};
+                            {Screen::settings, "Settings"},   {Screen::clinic, "Patients"}};
 
 }  // namespace
 
@@ -49,7 +50,7 @@ void Ui::draw_navigation() {
   ImGui::TextColored(p.inhale.vec4(), "respira");
   ImGui::PopFont();
   ImGui::SameLine(0.0f, 36.0f);
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < static_cast<int>(std::size(kNav)); ++i) {
     const bool active = c_.screen == kNav[i].screen;
     ImGui::PushStyleColor(ImGuiCol_Button, active ? p.inhale.vec4(0.22f) : p.background.vec4(0.0f));
     ImGui::PushStyleColor(ImGuiCol_Text, active ? p.text.vec4() : p.muted.vec4());
@@ -109,6 +110,7 @@ void Ui::Draw(const UiCommands& commands) {
     case Screen::review: review_.Draw(c_); break;
     case Screen::progress: progress_.Draw(c_); break;
     case Screen::settings: settings_.Draw(c_); break;
+    case Screen::clinic: clinic_.Draw(c_); break;
   }
   ImGui::End();
 }

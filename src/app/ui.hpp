@@ -10,6 +10,8 @@
 #include "app/app.hpp"
 #include "audio_guide.hpp"
 #include "pacer_view.hpp"
+#include "panel_clinic.hpp"
+#include "session/progress_summary.hpp"
 #include "session/repository.hpp"
 #include "sensors/source.hpp"
 #include "settings.hpp"
@@ -18,7 +20,7 @@
 
 namespace respira::app {
 
-// Keys the window turns into commands (F1-F5, P, E, Esc), consumed once per frame.
+// Keys the window turns into commands (F1-F6, P, E, Esc), consumed once per frame.
 struct UiCommands {
   std::optional<Screen> go_to;
   bool toggle_pause = false;
@@ -78,8 +80,8 @@ struct ReviewPanel {
 
 struct ProgressPanel {
   std::vector<session::Session> sessions;
+  std::optional<session::PatientProgress> progress;  // the chosen patient's, for the clinician
   std::string clinical_summary;  // programme stage, trends and flags, as `respira progress` prints them
-  bool flagged = false;          // a flare-up or plateau flag is up
   std::string loaded_for;    // patient id the list belongs to
   double loaded_at_s = -1e9;
   std::string error;
@@ -107,6 +109,7 @@ class Ui {
   LivePanel live_;
   ReviewPanel review_;
   ProgressPanel progress_;
+  ClinicPanel clinic_;
   SettingsPanel settings_;
 };
 

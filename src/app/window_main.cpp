@@ -54,7 +54,7 @@ void remember_glfw_error(int code, const char* description) {
   }
 }
 
-// Key commands (F1-F5, P, E, Esc) gathered by the GLFW callback for the next frame.
+// Key commands (F1-F6, P, E, Esc) gathered by the GLFW callback for the next frame.
 UiCommands g_commands;
 
 void on_key(GLFWwindow*, int key, int, int action, int) {
@@ -66,6 +66,7 @@ void on_key(GLFWwindow*, int key, int, int action, int) {
     case GLFW_KEY_F3: g_commands.go_to = Screen::review; break;
     case GLFW_KEY_F4: g_commands.go_to = Screen::progress; break;
     case GLFW_KEY_F5: g_commands.go_to = Screen::settings; break;
+    case GLFW_KEY_F6: g_commands.go_to = Screen::clinic; break;
     case GLFW_KEY_P: g_commands.toggle_pause = true; break;
     case GLFW_KEY_E: g_commands.toggle_eyes_closed = true; break;
     case GLFW_KEY_ESCAPE: g_commands.stop = true; break;

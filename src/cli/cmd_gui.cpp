@@ -1,6 +1,6 @@
 // `respira gui`: the trainer window (also what `respira` with no subcommand runs).
 //
-//   respira gui [--source SPEC] [--screen start|live|review|progress|settings]
+//   respira gui [--source SPEC] [--screen start|live|review|progress|settings|clinic]
 //               [--preset NAME] [--pacing preset|adaptive|resonance] [--minutes M] [--db PATH]
 //               [--screenshot PATH --after SECONDS] [--benchmark-frames N]
 //
@@ -32,7 +32,7 @@ struct GuiOptions {
 
 void run_gui(const GuiOptions& o) {
   const auto screen = app::parse_screen(o.screen);
-  if (!screen) throw CommandFailure{"unknown screen '" + o.screen + "' (start, live, review, progress, settings)", 2};
+  if (!screen) throw CommandFailure{"unknown screen '" + o.screen + "' (start, live, review, progress, settings, clinic)", 2};
   if (pacer::find_preset(o.preset) == nullptr) {
     throw CommandFailure{"unknown preset '" + o.preset + "' (coherent, extended-exhale, box, 4-7-8)", 2};
   }
@@ -64,7 +64,7 @@ void add_gui(CLI::App& app) {
   cmd->add_option("--source", options->source,
                   "Sensor: mic[:DEVICE], serial:/dev/PATH[@BAUD], ble:ADDRESS, replay:FILE[@SPEED], "
                   "synthetic[:RATE] (default: a microphone if present, else a bundled recording)");
-  cmd->add_option("--screen", options->screen, "Screen to open: start, live, review, progress, settings");
+  cmd->add_option("--screen", options->screen, "Screen to open: start, live, review, progress, settings, clinic (the patient list)");
   cmd->add_option("--preset", options->preset, "Pacer preset: coherent, extended-exhale, box, 4-7-8");
   cmd->add_option("--pacing", options->pacing,
                   "preset (fixed), adaptive (lead from the measured rate toward 6/min) or resonance "

@@ -9,7 +9,7 @@
 
 namespace respira::app {
 
-enum class Screen { start, live, review, progress, settings };
+enum class Screen { start, live, review, progress, settings, clinic };  // clinic: the patient list
 
 // "start", "live", ... -> Screen; nullopt when unknown.
 std::optional<Screen> parse_screen(const std::string& name);
