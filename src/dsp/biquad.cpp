@@ -13,12 +13,19 @@ void Biquad::design(const Config& config) noexcept {
   const double cw = std::cos(w0);
   const double alpha = std::sin(w0) / (2.0 * config.q);
   const double a0 = 1.0 + alpha;
-  if (config.kind == Kind::low_pass) {
-    b0_ = (1.0 - cw) / 2.0 / a0;
-    b1_ = (1.0 - cw) / a0;
-  } else {
-    b0_ = (1.0 + cw) / 2.0 / a0;
-    b1_ = -(1.0 + cw) / a0;
+  switch (config.kind) {
+    case Kind::low_pass:
+      b0_ = (1.0 - cw) / 2.0 / a0;
+      b1_ = (1.0 - cw) / a0;
+      break;
+    case Kind::high_pass:
+      b0_ = (1.0 + cw) / 2.0 / a0;
+      b1_ = -(1.0 + cw) / a0;
+      break;
+    case Kind::notch:
+      b0_ = 1.0 / a0;
+      b1_ = -2.0 * cw / a0;
+      break;
   }
   b2_ = b0_;
   a1_ = -2.0 * cw / a0;
@@ -27,12 +34,12 @@ void Biquad::design(const Config& config) noexcept {
   const double sum_b = b0_ + b1_ + b2_;
   const double sum_a = 1.0 + a1_ + a2_;
   const double delay_samples =
-      (config.kind == Kind::low_pass ? (b1_ + 2.0 * b2_) / sum_b : 0.0) - (a1_ + 2.0 * a2_) / sum_a;
+      (config.kind == Kind::high_pass ? 0.0 : (b1_ + 2.0 * b2_) / sum_b) - (a1_ + 2.0 * a2_) / sum_a;
   group_delay_s_ = delay_samples / config.sample_rate_hz;
 }
 
 void Biquad::reset(double x) noexcept {
-  const double y = kind_ == Kind::low_pass ? x : 0.0;
+  const double y = kind_ == Kind::high_pass ? 0.0 : x;
   x1_ = x2_ = x;
   y1_ = y2_ = y;
 }

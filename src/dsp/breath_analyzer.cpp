@@ -1,4 +1,5 @@
-// BreathAnalyzer glue: decimate -> smooth -> detect extrema -> rhythm, quality, phase.
+// BreathAnalyzer glue: decimate -> notch a strong heartbeat ripple -> smooth -> detect
+// extrema -> rhythm, quality, phase.
 // Audio first goes through the breath-sound front end, whose respiration-like output
 // takes the same path as a belt signal.
 //
@@ -7,7 +8,9 @@
 // belts to 48 kHz audio. The smoothing cut-off follows the breathing (two harmonics of
 // the current rate, 0.25 Hz at the least): on BIDMC impedance traces this decided
 // breaths far better than lighter smoothing (mean F1 0.972 vs 0.946 at three
-// harmonics) at the cost of about 150 ms more latency. Events are time-stamped at the
+// harmonics) at the cost of about 150 ms more latency. A strong heartbeat line is
+// notched out first (BIDMC record 13: F1 0.88 -> 0.98; mean F1 0.975 -> 0.978, +18 ms
+// median latency, since it engages only on a clear line). Events are time-stamped at the
 // smoothed extremum minus the known filter delays and emitted when confirmed.
 
 #include "dsp/breath_analyzer.hpp"
@@ -23,6 +26,7 @@
 #include "dsp/extremum_detector.hpp"
 #include "dsp/breath_sound.hpp"
 #include "dsp/rhythm_tracker.hpp"
+#include "dsp/ripple_notch.hpp"
 #include "dsp/spectral_rate.hpp"
 
 namespace respira::dsp {
@@ -63,6 +67,7 @@ struct BreathAnalyzer::Impl {
         decimator({c.sample_rate_hz, kWorkingRateHz}),
         smoother(smoothing(c)),
         light_smoother(smoothing(c)),
+        ripple({rate_hz}),
         detector({rate_hz, c.min_rate_bpm, c.max_rate_bpm}),
         rhythm({c.min_rate_bpm, c.max_rate_bpm}),
         spectrum({rate_hz, c.min_rate_bpm, c.max_rate_bpm}),
@@ -100,6 +105,7 @@ struct BreathAnalyzer::Impl {
   Decimator decimator;
   Biquad smoother;
   Biquad light_smoother;
+  RippleNotch ripple;
   ExtremumDetector detector;
   RhythmTracker rhythm;
   SpectralRateEstimator spectrum;
@@ -180,8 +186,11 @@ void BreathAnalyzer::Impl::analyse(float x, double sample_s, double now_s) noexc
     previous_y = x;
     primed = true;
   }
-  const double y = smoother.process(x);
-  const double light = light_smoother.process(x);
+  // Heartbeat ripple is a property of belts and impedance leads, not of breath sounds.
+  const double clean = sound ? x : ripple.process(x);
+  sample_s -= ripple.group_delay_s();
+  const double y = smoother.process(clean);
+  const double light = light_smoother.process(clean);
   recent[recent_head] = {sample_s - light_smoother.group_delay_s(), light};
   recent_head = (recent_head + 1) % recent.size();
   const double smoothed_s = sample_s - smoother.group_delay_s();
@@ -272,6 +281,7 @@ void BreathAnalyzer::Impl::retune_smoothing() noexcept {
   const double highest = 1.5 * config.max_rate_bpm / 60.0;
   const double lowest = kLowestCutoffHz;
   const double cutoff = std::clamp(kSmoothingHarmonics / interval, lowest, highest);
+  ripple.set_breathing_hz(1.0 / interval);
   smoother.design({Biquad::Kind::low_pass, rate_hz, cutoff});
   light_smoother.design({Biquad::Kind::low_pass, rate_hz,
                          std::clamp(kTimingHarmonics / interval, lowest, 0.3 * rate_hz)});
@@ -365,6 +375,7 @@ void BreathAnalyzer::mark_gap(double gap_seconds) noexcept {
   m.detector.restart();
   m.rhythm.on_gap();
   m.spectrum.reset();
+  m.ripple.reset();
   m.primed = false;
   for (auto& sample : m.recent) sample = {};
   for (auto& sample : m.recent_smoothed) sample = {};

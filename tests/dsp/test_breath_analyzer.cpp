@@ -323,3 +323,26 @@ TEST_CASE("signal quality is high for clean breathing and low for noise", "[dsp]
   const auto noisy = analyse(white, 25.0);
   CHECK(noisy.final_state.signal_quality < 0.5);
 }
+
+TEST_CASE("a heartbeat ripple on the trace is notched out, not counted as breaths", "[dsp][synthetic]") {
+  // Impedance leads pick up the heartbeat: here up to as large as the breath itself, its
+  // rate wandering 63-69 beats/min, close to the breath's third harmonic. Scored once
+  // the notch has had a spectrum window (10 s) and a few breaths to settle.
+  const double amplitude = GENERATE(0.5, 1.0);
+  CAPTURE(amplitude);
+  Shape shape;
+  shape.seconds = 240.0;
+  shape.bpm = [](double) { return 18.0; };
+  shape.baseline = [amplitude](double t) {
+    const double beats = 1.1 * t + 0.05 * 30.0 / (2 * std::numbers::pi) * std::sin(2 * std::numbers::pi * t / 30.0);
+    return amplitude * std::sin(2 * std::numbers::pi * beats);
+  };
+  const auto signal = make(shape);
+  const auto run = analyse(signal.samples, shape.rate_hz);
+  const auto found = times_of(run.events, BreathEventType::exhale);
+  const auto score = score_within(found, signal.peaks, 60.0, 236.0);
+  CHECK(score.fn == 0);
+  CHECK(score.fp == 0);
+  CHECK(max_timing_error(after(found, 59.5, 236.5), after(signal.peaks, 60.0, 236.0)) < 0.3);
+  CHECK(run.final_state.rate_bpm == Approx(18.0).margin(0.2));
+}

@@ -1,6 +1,6 @@
 #pragma once
-// Biquad: second-order IIR section (Butterworth low-pass / high-pass by the bilinear
-// transform, coefficients per the RBJ audio EQ cookbook).
+// Biquad: second-order IIR section (Butterworth low-pass / high-pass and notch by the
+// bilinear transform, coefficients per the RBJ audio EQ cookbook).
 //
 // Why: two poles give enough roll-off to take heartbeat ripple and sensor noise off a
 // respiration trace at a few multiply-adds per sample, with a small, known group delay
@@ -14,12 +14,12 @@ namespace respira::dsp {
 
 class Biquad {
  public:
-  enum class Kind { low_pass, high_pass };
+  enum class Kind { low_pass, high_pass, notch };
   struct Config {
     Kind kind = Kind::low_pass;
     double sample_rate_hz = 25.0;
-    double cutoff_hz = 1.0;
-    double q = std::numbers::sqrt2 / 2.0;  // Butterworth
+    double cutoff_hz = 1.0;  // a notch's centre
+    double q = std::numbers::sqrt2 / 2.0;  // Butterworth; for a notch, centre / bandwidth
   };
 
   explicit Biquad(const Config& config) noexcept { design(config); }

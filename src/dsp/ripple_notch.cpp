@@ -1,0 +1,91 @@
+#include "dsp/ripple_notch.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace respira::dsp {
+namespace {
+
+std::size_t fft_size_for(std::size_t n) {
+  std::size_t size = 2;
+  while (size < 2 * n) size *= 2;
+  return size;
+}
+
+}  // namespace
+
+RippleNotch::RippleNotch(const Config& config)
+    : config_(config),
+      segment_length_(static_cast<std::size_t>(config.segment_s * config.sample_rate_hz)),
+      hop_length_(std::max<std::size_t>(1, static_cast<std::size_t>(config.hop_s * config.sample_rate_hz))),
+      fft_(fft_size_for(segment_length_)),
+      history_(segment_length_),
+      window_(segment_length_),
+      segment_(segment_length_),
+      power_(fft_.bins()),
+      sorted_(fft_.bins()),
+      notch_({Biquad::Kind::notch, config.sample_rate_hz, 1.0, config.q}),
+      breathing_hz_(std::numeric_limits<double>::quiet_NaN()) {
+  for (std::size_t i = 0; i < segment_length_; ++i)
+    window_[i] = static_cast<float>(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * i / (segment_length_ - 1)));
+}
+
+void RippleNotch::reset() noexcept {
+  head_ = filled_ = since_estimate_ = 0;
+  active_ = false;
+}
+
+double RippleNotch::process(double x) noexcept {
+  history_[head_] = static_cast<float>(x);
+  head_ = (head_ + 1) % segment_length_;
+  filled_ = std::min(filled_ + 1, segment_length_);
+  if (filled_ == segment_length_ && ++since_estimate_ >= hop_length_) {
+    since_estimate_ = 0;
+    const bool was_active = active_;
+    estimate();
+    if (active_ && !was_active) notch_.reset(x);
+  }
+  const double y = notch_.process(x);
+  return active_ ? y : x;
+}
+
+void RippleNotch::estimate() noexcept {
+  const std::size_t n = segment_length_;
+  double mean = 0.0;
+  for (const float v : history_) mean += v;
+  mean /= n;
+  for (std::size_t i = 0; i < n; ++i)
+    segment_[i] = static_cast<float>((history_[(head_ + i) % n] - mean) * window_[i]);
+  fft_.power_spectrum(segment_, power_);
+
+  const double hz_per_bin = config_.sample_rate_hz / fft_.size();
+  double lowest = config_.min_ripple_hz;
+  if (!std::isnan(breathing_hz_)) lowest = std::max(lowest, config_.breath_harmonics * breathing_hz_);
+  const double highest = std::min(config_.max_ripple_hz, 0.45 * config_.sample_rate_hz);
+  const auto lo = static_cast<std::size_t>(std::ceil(lowest / hz_per_bin));
+  const auto hi = std::min(power_.size() - 2, static_cast<std::size_t>(highest / hz_per_bin));
+  if (hi <= lo + 4) {
+    active_ = false;
+    return;
+  }
+  std::size_t best = lo;
+  for (std::size_t k = lo; k <= hi; ++k)
+    if (power_[k] > power_[best]) best = k;
+  std::copy(power_.begin() + lo, power_.begin() + hi + 1, sorted_.begin());
+  const auto middle = sorted_.begin() + (hi - lo) / 2;
+  std::nth_element(sorted_.begin(), middle, sorted_.begin() + (hi - lo + 1));
+  const float breath_peak = *std::max_element(power_.begin() + 1, power_.begin() + lo);
+  active_ = best > lo && best < hi && power_[best] >= config_.prominence * *middle &&
+            power_[best] >= config_.relative_to_breath * breath_peak;
+  if (!active_) return;
+  const double a = std::log(power_[best - 1] + 1e-30f), b = std::log(power_[best] + 1e-30f),
+               c = std::log(power_[best + 1] + 1e-30f);
+  const double denominator = a - 2 * b + c;
+  const double offset = denominator < 0 ? std::clamp(0.5 * (a - c) / denominator, -0.5, 0.5) : 0.0;
+  ripple_hz_ = (best + offset) * hz_per_bin;
+  notch_.design({Biquad::Kind::notch, config_.sample_rate_hz, ripple_hz_, config_.q});
+}
+
+}  // namespace respira::dsp
