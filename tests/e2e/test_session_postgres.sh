@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The session store against a real PostgreSQL 15 server started here on loopback (initdb
 # in a temporary directory, TLS with a throwaway CA, password auth): the repository
-# contract tests from test_session run against it, then the CLI flow runs as a clinician
-# role that may read and write records but not change the schema, over
+# contract tests from test_session run against it, then the CLI flow (sessions, programme,
+# progress) runs as a clinician role that may read and write records but not change the schema, over
 # sslmode=verify-full. A JSON export from PostgreSQL imported into SQLite exports
 # byte-identically, so both backends store the same record.
 set -euo pipefail
@@ -80,7 +80,24 @@ S=$(awk '/^recording session/{print $3}' "$T/record.txt")
 "$RESPIRA" session list --patient "$P" | grep -q "$S" || fail "session list"
 "$RESPIRA" session show "$S" | grep -q "tension         6 -> 2" || fail "session show"
 "$RESPIRA" export --patient "$P" --format json --out "$T/pg.json" > /dev/null
+# Programmes too: their table is part of the owner's migrated schema, so the clinician needs
+# no schema rights to set one, read it back, or see progress against it.
+"$RESPIRA" programme set --patient "$P" --stage 10,1:1.5,5,5 --stage 8,1:2,10,5 --advance-after 1 \
+  --min-adherence 0 | grep -q "programme version 1 set for $P: 2 stages" || fail "clinician: programme set"
+"$RESPIRA" programme show --patient "$P" > "$T/show.txt"
+grep -q "^> 1. 10/min, I:E 1:1.5, 5 min, 5 per week" "$T/show.txt" || { cat "$T/show.txt"; fail "clinician: programme show"; }
+# The 3 s session has no pacer, so no adherence: it does not meet the stage (nothing invented).
+"$RESPIRA" progress --patient "$P" > "$T/progress.txt"
+grep -q "^Programme: stage 1 of 2 (0 of 1 sessions in a row met it)" "$T/progress.txt" \
+  || { cat "$T/progress.txt"; fail "clinician: progress"; }
 unset RESPIRA_DATABASE_URL
+# A store migrated before the programme table became migration 2 (version 1, table already
+# there with rows): the owner's next start records version 2 and the programme stays.
+psql_admin -d respira -c "DELETE FROM respira_schema WHERE version = 2" > /dev/null
+"$RESPIRA" patient list --db "$OWNER_URL" > /dev/null || fail "owner could not migrate 1 -> 2"
+[[ $(psql_admin -d respira -tA -c "SELECT MAX(version) FROM respira_schema") == 2 ]] || fail "schema version after 1 -> 2"
+"$RESPIRA" programme show --patient "$P" --db "$CLINICIAN_URL" | grep -q "^> 1. 10/min" \
+  || fail "the programme did not survive migration 2"
 # The TLS connection really is verified: the wrong CA is refused.
 if "$RESPIRA" patient list --db "postgresql://dr_ng:ng-pw@localhost:$PORT/respira?sslmode=verify-full&sslrootcert=$T/server.crt" \
     > /dev/null 2> "$T/tls.txt"; then fail "verify-full accepted a certificate from an untrusted CA"; fi
