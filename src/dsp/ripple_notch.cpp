@@ -10,7 +10,7 @@ namespace {
 
 std::size_t fft_size_for(std::size_t n) {
   std::size_t size = 2;
-  while (size < 2 * n) size *= 2;
+  while (size < n) size *= 2;
   return size;
 }
 
@@ -18,8 +18,10 @@ std::size_t fft_size_for(std::size_t n) {
 
 RippleNotch::RippleNotch(const Config& config)
     : config_(config),
-      segment_length_(static_cast<std::size_t>(config.segment_s * config.sample_rate_hz)),
-      hop_length_(std::max<std::size_t>(1, static_cast<std::size_t>(config.hop_s * config.sample_rate_hz))),
+      decimator_({config.sample_rate_hz, config.analysis_rate_hz}),
+      analysis_rate_hz_(decimator_.output_rate_hz()),
+      segment_length_(static_cast<std::size_t>(config.segment_s * analysis_rate_hz_)),
+      hop_length_(std::max<std::size_t>(1, static_cast<std::size_t>(config.hop_s * analysis_rate_hz_))),
       fft_(fft_size_for(segment_length_)),
       history_(segment_length_),
       window_(segment_length_),
@@ -33,22 +35,25 @@ RippleNotch::RippleNotch(const Config& config)
 }
 
 void RippleNotch::reset() noexcept {
+  decimator_.reset();
   head_ = filled_ = since_estimate_ = 0;
   active_ = false;
 }
 
 double RippleNotch::process(double x) noexcept {
-  history_[head_] = static_cast<float>(x);
-  head_ = (head_ + 1) % segment_length_;
-  filled_ = std::min(filled_ + 1, segment_length_);
-  if (filled_ == segment_length_ && ++since_estimate_ >= hop_length_) {
-    since_estimate_ = 0;
-    const bool was_active = active_;
-    estimate();
-    if (active_ && !was_active) notch_.reset(x);
+  float decimated;
+  if (decimator_.push(static_cast<float>(x), decimated)) {
+    history_[head_] = decimated;
+    head_ = (head_ + 1) % segment_length_;
+    filled_ = std::min(filled_ + 1, segment_length_);
+    if (filled_ == segment_length_ && ++since_estimate_ >= hop_length_) {
+      since_estimate_ = 0;
+      const bool was_active = active_;
+      estimate();
+      if (active_ && !was_active) notch_.reset(x);
+    }
   }
-  const double y = notch_.process(x);
-  return active_ ? y : x;
+  return active_ ? notch_.process(x) : x;
 }
 
 void RippleNotch::estimate() noexcept {
@@ -60,10 +65,10 @@ void RippleNotch::estimate() noexcept {
     segment_[i] = static_cast<float>((history_[(head_ + i) % n] - mean) * window_[i]);
   fft_.power_spectrum(segment_, power_);
 
-  const double hz_per_bin = config_.sample_rate_hz / fft_.size();
+  const double hz_per_bin = analysis_rate_hz_ / fft_.size();
   double lowest = config_.min_ripple_hz;
   if (!std::isnan(breathing_hz_)) lowest = std::max(lowest, config_.breath_harmonics * breathing_hz_);
-  const double highest = std::min(config_.max_ripple_hz, 0.45 * config_.sample_rate_hz);
+  const double highest = std::min(config_.max_ripple_hz, 0.45 * analysis_rate_hz_);
   const auto lo = static_cast<std::size_t>(std::ceil(lowest / hz_per_bin));
   const auto hi = std::min(power_.size() - 2, static_cast<std::size_t>(highest / hz_per_bin));
   if (hi <= lo + 4) {
