@@ -12,7 +12,7 @@ ExtremumDetector::ExtremumDetector(const Config& config) noexcept
       env_alpha_(1.0 - std::exp(-1.0 / (config.amplitude_time_constant_s * config.sample_rate_hz))),
       typical_interval_s_(std::numeric_limits<double>::quiet_NaN()) {}
 
-double ExtremumDetector::typical_excursion() const noexcept {
+double ExtremumDetector::compute_typical_excursion() const noexcept {
   // Peak-to-peak of a sine is pi x its mean absolute deviation; the envelope follows
   // amplitude drops that the breath history would only learn from breaths it misses.
   const double envelope = env_weight_ > 0 ? std::numbers::pi * env_dev_ / env_weight_ : 0.0;
@@ -90,6 +90,7 @@ bool ExtremumDetector::push(double time_s, double x, double lead, Extremum& out)
   env_weight_ += env_alpha_ * (1.0 - env_weight_);
   env_mean_ += env_alpha_ * (x - env_mean_);
   env_dev_ += env_alpha_ * (std::abs(x - env_mean_) - env_dev_);
+  typical_excursion_ = compute_typical_excursion();
 
   if (!have_candidate_) {
     lead_extreme_ = lead;
@@ -133,6 +134,7 @@ bool ExtremumDetector::push(double time_s, double x, double lead, Extremum& out)
     return false;
   }
   confirm(out);
+  typical_excursion_ = compute_typical_excursion();
   lead_extreme_ = lead;
   return true;
 }

@@ -65,7 +65,8 @@ class ExtremumDetector {
   // and interval, so detection resumes at once.
   void restart() noexcept;
 
-  double typical_excursion() const noexcept;
+  // As of the last sample pushed (read several times per sample, so computed once).
+  double typical_excursion() const noexcept { return typical_excursion_; }
   double typical_interval_s() const noexcept;  // NaN until two peaks were seen
   bool seeking_peak() const noexcept { return seeking_peak_; }
   // The extremum currently being tracked (not yet confirmed).
@@ -73,6 +74,7 @@ class ExtremumDetector {
   double candidate_time_s() const noexcept { return candidate_time_s_; }
 
  private:
+  double compute_typical_excursion() const noexcept;
   bool accept(double time_s, double excursion) const noexcept;
   bool regular() const noexcept;
   void confirm(Extremum& out) noexcept;
@@ -95,6 +97,7 @@ class ExtremumDetector {
   double now_s_ = 0.0;
   double lead_extreme_ = 0.0;  // furthest `lead` reached since the last confirmed extremum
   double typical_interval_s_;
+  double typical_excursion_ = 0.0;
 };
 
 }  // namespace respira::dsp
