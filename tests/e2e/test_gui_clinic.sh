@@ -42,7 +42,7 @@ record "$FLAGGED" 7 6 --flare-up --notes "neck flared after a long drive"
 
 shot() {  # shot STORE SCREEN OUT [options]
   local store=$1 screen=$2 out=$3; shift 3
-  "${XVFB[@]}" "$RESPIRA" gui --db "$store" --source synthetic:6 --screen "$screen" --screenshot "$out" --after 1.5 "$@"
+  "${XVFB[@]}" "$RESPIRA" gui --db "$store" --source synthetic:6 --screen "$screen" --screenshot "$out" --after 2.5 "$@"
 }
 shot "$DB" clinic "$T/clinic.png"
 shot "$T/before.db" clinic "$T/clinic_before.png"
@@ -97,10 +97,17 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 [[ -n $window ]] || { echo "the window did not appear" >&2; cat "$LOG" >&2; exit 1; }
-sleep 1
+sleep 2
 xdotool key --window "$window" F6
-sleep 1.5  # the list is read in the background
-for key in "$@"; do xdotool key --window "$window" "$key"; sleep 0.3; done
+sleep 3  # the list is read in the background (slow under ASan and a software rasteriser)
+# Held for 0.1 s like a real key press: Dear ImGui 1.86 reads key state once per frame, so a
+# press and release inside one frame would go unseen.
+for key in "$@"; do
+  xdotool keydown --window "$window" "$key"
+  sleep 0.1
+  xdotool keyup --window "$window" "$key"
+  sleep 0.3
+done
 sleep 1
 KEYS
 run_keys() {  # run_keys KEY... ; prints the patient the window saved
