@@ -5,7 +5,7 @@
 # the flag (icon and word, in the warning colour) and the same store before that session shows
 # none; the list is not the Progress screen. Then, with real key presses (xdotool): F6 opens
 # the list from the Start screen, the flagged patient is listed first, and Enter (after Down)
-# opens that row's patient, which the window remembers as the chosen patient.
+# opens that row's patient, which the window remembers as the chosen patient; so does a click.
 set -euo pipefail
 RESPIRA=$(realpath "${1:?usage: test_gui_clinic.sh /path/to/respira}")
 SRC=${RESPIRA_SOURCE_DIR:?}
@@ -66,10 +66,10 @@ for name in ["clinic", "clinic_before", "progress"]:
 # The flag is drawn in the calm palette's warning colour (#D55E00) next to its icon and word;
 # below the navigation bar (whose signal dot may use it too) nothing else is.
 def warning_pixels(rows):
-    return sum(1 for y in range(80, 720) for x in range(0, 1280)
-               if abs(rows[y][3 * x] - 0xD5) < 24 and abs(rows[y][3 * x + 1] - 0x5E) < 24 and rows[y][3 * x + 2] < 40)
+    return [(x, y) for y in range(80, 720) for x in range(0, 1280)
+            if abs(rows[y][3 * x] - 0xD5) < 24 and abs(rows[y][3 * x + 1] - 0x5E) < 24 and rows[y][3 * x + 2] < 40]
 
-flagged, before = warning_pixels(shots["clinic"]), warning_pixels(shots["clinic_before"])
+flagged, before = len(warning_pixels(shots["clinic"])), len(warning_pixels(shots["clinic_before"]))
 print(f"warning-colour pixels: with the flare-up {flagged}, before it {before}")
 assert flagged > 40, "the flare-up flag is not drawn"
 assert before == 0, "a flag is drawn for a store without one"
@@ -80,6 +80,10 @@ b = luminance(shots["progress"], 0, 80, 1280, 720)
 differ = sum(1 for p, q in zip(a, b) if abs(p - q) > 20) / len(a)
 print(f"clinic vs progress: {differ:.1%} of pixels differ")
 assert differ > 0.03, "the patient list looks like the Progress screen"
+
+# Where the flagged patient's row is, for the mouse below.
+ys = sorted(y for _, y in warning_pixels(shots["clinic"]))
+open(f"{sys.argv[1]}/flagged_row_y", "w").write(str(ys[len(ys) // 2]))
 PY
 
 # Keyboard: Start -> F6 -> (Down) -> Enter; the chosen patient is saved in the window's
@@ -103,9 +107,18 @@ sleep 3  # the list is read in the background (slow under ASan and a software ra
 # Held for 0.1 s like a real key press: Dear ImGui 1.86 reads key state once per frame, so a
 # press and release inside one frame would go unseen.
 for key in "$@"; do
-  xdotool keydown --window "$window" "$key"
-  sleep 0.1
-  xdotool keyup --window "$window" "$key"
+  if [[ $key == click:* ]]; then  # click:X,Y in window coordinates
+    IFS=, read -r x y <<< "${key#click:}"
+    xdotool mousemove --window "$window" "$x" "$y"
+    sleep 0.2
+    xdotool mousedown 1
+    sleep 0.1
+    xdotool mouseup 1
+  else
+    xdotool keydown --window "$window" "$key"
+    sleep 0.1
+    xdotool keyup --window "$window" "$key"
+  fi
   sleep 0.3
 done
 sleep 1
@@ -119,4 +132,7 @@ FIRST=$(run_keys Return)
 [[ $FIRST == "$FLAGGED" ]] || fail "Enter on the first row chose '$FIRST', expected the flagged patient $FLAGGED"
 SECOND=$(run_keys Down Return)
 [[ $SECOND == "$STEADY" ]] || fail "Down, Enter chose '$SECOND', expected $STEADY"
-echo "PASS: patient list with flags drawn and chosen from the keyboard"
+# Mouse: a click on the flagged patient's row (found in the screenshot above) opens them.
+CLICKED=$(run_keys "click:200,$(cat "$T/flagged_row_y")")
+[[ $CLICKED == "$FLAGGED" ]] || fail "a click on the flagged row chose '$CLICKED', expected $FLAGGED"
+echo "PASS: patient list with flags drawn, chosen from the keyboard and with the mouse"
