@@ -12,6 +12,13 @@
 // notched out first (BIDMC record 13: F1 0.88 -> 0.97; mean F1 0.975 -> 0.978, rate MAE
 // 0.303 -> 0.296 bpm, +15 ms median latency, since it engages only on a clear line). Events are time-stamped at the
 // smoothed extremum minus the known filter delays and emitted when confirmed.
+//
+// Artefacts are rejected by construction rather than by a classifier: on a belt, coughs
+// and speech are faster than the smoothing and a posture shift is a step the relative
+// hysteresis never mistakes for a swing; in breath sounds the rendered oscillator only
+// moves forward at the periodicity's pace, so a cough or a burst of speech cannot add a
+// breath. The tier-1 tests hold each of these to exact breath counts; a movement burst
+// larger than the breath can still displace the one breath it covers.
 
 #include "dsp/breath_analyzer.hpp"
 

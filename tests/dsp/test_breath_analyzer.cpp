@@ -346,3 +346,58 @@ TEST_CASE("a heartbeat ripple on the trace is notched out, not counted as breath
   CHECK(max_timing_error(after(found, 59.5, 236.5), after(signal.peaks, 60.0, 236.0)) < 0.3);
   CHECK(run.final_state.rate_bpm == Approx(18.0).margin(0.2));
 }
+
+TEST_CASE("coughs, speech and posture shifts on a belt are not counted as breaths", "[dsp][synthetic]") {
+  // Each artefact sized against the breath's swing of 2: a cough is three 50 ms jolts
+  // of 1.5; speech is 3 s of 2-5 Hz chest vibration; a posture shift steps the baseline
+  // by twice the swing for 50 s.
+  Shape shape;
+  shape.seconds = 300.0;
+  shape.bpm = [](double) { return 12.0; };
+  SECTION("coughs every 20 s") {
+    shape.baseline = [](double t) {
+      const double c = std::fmod(t, 20.0) - 10.0;
+      double v = 0.0;
+      for (int k = 0; k < 3 && c >= 0.0; ++k) v += 1.5 * std::exp(-0.5 * std::pow((c - 0.35 * k - 0.15) / 0.05, 2));
+      return v;
+    };
+  }
+  SECTION("speech every 30 s") {
+    shape.baseline = [](double t) {
+      const double s = std::fmod(t, 30.0) - 3.0;
+      if (s < 0.0 || s >= 3.0) return 0.0;
+      const double w = 2 * std::numbers::pi * t;
+      return 0.35 * std::sin(std::numbers::pi * s / 3.0) *
+             (std::sin(2.3 * w) + std::sin(3.7 * w + 1.0) + std::sin(5.3 * w + 2.0)) / 1.5;
+    };
+  }
+  SECTION("a posture shift") {
+    shape.baseline = [](double t) { return t >= 100.0 && t < 150.0 ? 4.0 : 0.0; };
+  }
+  const auto signal = make(shape);
+  const auto run = analyse(signal.samples, shape.rate_hz);
+  const auto score = score_within(times_of(run.events, BreathEventType::exhale), signal.peaks, 15.0, 295.0);
+  CHECK(score.fn == 0);
+  CHECK(score.fp == 0);
+  CHECK(run.final_state.rate_bpm == Approx(12.0).margin(0.1));
+}
+
+TEST_CASE("a movement burst displaces at most the breath it covers", "[dsp][synthetic]") {
+  // 4 s of 1 Hz movement three times larger than the breath itself.
+  Shape shape;
+  shape.seconds = 300.0;
+  shape.bpm = [](double) { return 12.0; };
+  shape.baseline = [](double t) {
+    const double m = t - 200.0;
+    return m >= 0.0 && m < 4.0 ? 3.0 * std::sin(std::numbers::pi * m / 4.0) * std::sin(2 * std::numbers::pi * m) : 0.0;
+  };
+  const auto signal = make(shape);
+  const auto run = analyse(signal.samples, shape.rate_hz);
+  const auto found = times_of(run.events, BreathEventType::exhale);
+  CHECK(score_within(found, signal.peaks, 15.0, 195.0).f1() == Approx(1.0));
+  CHECK(score_within(found, signal.peaks, 210.0, 295.0).f1() == Approx(1.0));
+  const auto during = score_within(found, signal.peaks, 195.0, 210.0);
+  CHECK(during.fn <= 1);
+  CHECK(during.fp <= 1);
+  CHECK(run.final_state.rate_bpm == Approx(12.0).margin(0.1));
+}

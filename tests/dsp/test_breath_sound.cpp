@@ -314,3 +314,34 @@ TEST_CASE("breath sound: RRuJO stethoscope recordings give the paced rate", "[ds
     }
   }
 }
+
+TEST_CASE("breath sound: coughs and speech add no breaths and do not move the rate", "[dsp][breath_sound]") {
+  BreathSounds s;
+  s.seconds = 120.0;
+  auto audio = synthesise(s);
+  std::mt19937 rng(11);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  SECTION("a double cough every 15 s, ten times louder than the inhalation") {
+    for (std::size_t i = 0; i < audio.size(); ++i) {
+      const double c = std::fmod(i / s.rate_hz, 15.0) - 7.0;
+      for (const double onset : {0.0, 0.3})
+        if (c >= onset && c < onset + 0.15) audio[i] += static_cast<float>(0.5 * std::exp(-(c - onset) / 0.05) * noise(rng));
+    }
+  }
+  SECTION("5 s of voiced speech every 30 s, louder than the breath") {
+    for (std::size_t i = 0; i < audio.size(); ++i) {
+      const double t = i / s.rate_hz;
+      const double in_speech = std::fmod(t, 30.0) - 10.0;
+      if (in_speech < 0.0 || in_speech >= 5.0) continue;
+      // Syllables at 4 Hz; the voice's pitch glides around 120 Hz; ten harmonics.
+      const double syllables = 0.5 + 0.5 * std::sin(2 * std::numbers::pi * 4.0 * in_speech);
+      const double pitch_phase = 120.0 * t - 20.0 / (2 * std::numbers::pi * 0.5) * std::cos(2 * std::numbers::pi * 0.5 * in_speech);
+      double voice = 0.0;
+      for (int k = 1; k <= 10; ++k) voice += std::sin(2 * std::numbers::pi * k * pitch_phase) / k;
+      audio[i] += static_cast<float>(0.15 * syllables * voice);
+    }
+  }
+  const Result r = run(audio, s.rate_hz);
+  CHECK(r.rate_hint_bpm == Approx(12.0).epsilon(0.04));
+  CHECK(waveform_rate_bpm(r, 60.0) == Approx(12.0).epsilon(0.04));
+}
