@@ -104,8 +104,9 @@ done
 sleep 2
 xdotool key --window "$window" F6
 sleep 3  # the list is read in the background (slow under ASan and a software rasteriser)
-# Held for 0.1 s like a real key press: Dear ImGui 1.86 reads key state once per frame, so a
-# press and release inside one frame would go unseen.
+# Held for 0.4 s like a real key press: Dear ImGui 1.86 reads key state once per frame, so a
+# press and release inside one (slow, under ASan) frame would go unseen. Down may repeat while
+# held; with two rows it stops on the second.
 for key in "$@"; do
   if [[ $key == click:* ]]; then  # click:X,Y in window coordinates
     IFS=, read -r x y <<< "${key#click:}"
@@ -116,7 +117,7 @@ for key in "$@"; do
     xdotool mouseup 1
   else
     xdotool keydown --window "$window" "$key"
-    sleep 0.1
+    sleep 0.4
     xdotool keyup --window "$window" "$key"
   fi
   sleep 0.3
