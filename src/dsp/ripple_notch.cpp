@@ -3,18 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numbers>
 
 namespace respira::dsp {
-namespace {
-
-std::size_t fft_size_for(std::size_t n) {
-  std::size_t size = 2;
-  while (size < n) size *= 2;
-  return size;
-}
-
-}  // namespace
 
 RippleNotch::RippleNotch(const Config& config)
     : config_(config),
@@ -22,7 +12,7 @@ RippleNotch::RippleNotch(const Config& config)
       analysis_rate_hz_(decimator_.output_rate_hz()),
       segment_length_(static_cast<std::size_t>(config.segment_s * analysis_rate_hz_)),
       hop_length_(std::max<std::size_t>(1, static_cast<std::size_t>(config.hop_s * analysis_rate_hz_))),
-      fft_(fft_size_for(segment_length_)),
+      fft_(fft_size_at_least(segment_length_)),
       history_(segment_length_),
       window_(segment_length_),
       segment_(segment_length_),
@@ -30,8 +20,7 @@ RippleNotch::RippleNotch(const Config& config)
       sorted_(fft_.bins()),
       notch_({Biquad::Kind::notch, config.sample_rate_hz, 1.0, config.q}),
       breathing_hz_(std::numeric_limits<double>::quiet_NaN()) {
-  for (std::size_t i = 0; i < segment_length_; ++i)
-    window_[i] = static_cast<float>(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * i / (segment_length_ - 1)));
+  fill_hann(window_);
 }
 
 void RippleNotch::reset() noexcept {
@@ -85,11 +74,7 @@ void RippleNotch::estimate() noexcept {
   active_ = best > lo && best < hi && power_[best] >= config_.prominence * *middle &&
             power_[best] >= config_.relative_to_breath * breath_peak;
   if (!active_) return;
-  const double a = std::log(power_[best - 1] + 1e-30f), b = std::log(power_[best] + 1e-30f),
-               c = std::log(power_[best + 1] + 1e-30f);
-  const double denominator = a - 2 * b + c;
-  const double offset = denominator < 0 ? std::clamp(0.5 * (a - c) / denominator, -0.5, 0.5) : 0.0;
-  ripple_hz_ = (best + offset) * hz_per_bin;
+  ripple_hz_ = (best + peak_offset_bins(power_, best)) * hz_per_bin;
   notch_.design({Biquad::Kind::notch, config_.sample_rate_hz, ripple_hz_, config_.q});
 }
 

@@ -3,18 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numbers>
 
 namespace respira::dsp {
-namespace {
-
-std::size_t fft_size_for(std::size_t n) {
-  std::size_t size = 2;
-  while (size < 2 * n) size *= 2;  // zero-pad >= x2; parabolic interpolation does the rest
-  return size;
-}
-
-}  // namespace
 
 SpectralRateEstimator::SpectralRateEstimator(const Config& config)
     : config_(config),
@@ -22,15 +12,14 @@ SpectralRateEstimator::SpectralRateEstimator(const Config& config)
       rate_hz_(decimator_.output_rate_hz()),
       segment_length_(static_cast<std::size_t>(config.segment_s * rate_hz_)),
       hop_length_(std::max<std::size_t>(1, static_cast<std::size_t>(config.hop_s * rate_hz_))),
-      fft_(fft_size_for(segment_length_)),
+      fft_(fft_size_at_least(2 * segment_length_)),  // zero-padded x2; interpolation does the rest
       history_(segment_length_),
       window_(segment_length_),
       segment_(segment_length_),
       power_(fft_.bins()),
       periodograms_(config.segments * fft_.bins()),
       rate_bpm_(std::numeric_limits<double>::quiet_NaN()) {
-  for (std::size_t i = 0; i < segment_length_; ++i)
-    window_[i] = static_cast<float>(0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * i / (segment_length_ - 1)));
+  fill_hann(window_);
 }
 
 void SpectralRateEstimator::reset() noexcept {
@@ -94,13 +83,7 @@ void SpectralRateEstimator::estimate() noexcept {
     concentration_ = 0.0;
     return;
   }
-  double offset = 0.0;
-  if (best > lo && best < hi) {
-    const double a = std::log(power_[best - 1] + 1e-30f), b = std::log(power_[best] + 1e-30f),
-                 c = std::log(power_[best + 1] + 1e-30f);
-    const double denominator = a - 2 * b + c;
-    if (denominator < 0) offset = std::clamp(0.5 * (a - c) / denominator, -0.5, 0.5);
-  }
+  const double offset = best > lo && best < hi ? peak_offset_bins(power_, best) : 0.0;
   rate_bpm_ = (best + offset) * hz_per_bin * 60.0;
   // Share of the band's power within +-15 % of the peak and of its first harmonic.
   // Rescaled so that white noise (whose share equals the share of bins) scores 0.

@@ -1,7 +1,8 @@
 #pragma once
 // RealFft: the one place that knows the FFT library (KissFFT, float). Callers see a
 // real-input power spectrum and nothing of the library, so it can be swapped without
-// touching the analysis code.
+// touching the analysis code. The few helpers every spectral stage needs (FFT size,
+// Hann window, peak interpolation) live beside it.
 
 #include <cstddef>
 #include <memory>
@@ -28,5 +29,15 @@ class RealFft {
   std::size_t size_;
   std::unique_ptr<Impl> impl_;
 };
+
+// The smallest power-of-two FFT size holding at least n samples.
+std::size_t fft_size_at_least(std::size_t n) noexcept;
+
+// Fills `window` with a symmetric Hann window.
+void fill_hann(std::span<float> window) noexcept;
+
+// Sub-bin position of the spectral peak at bin `peak` (0 < peak < size - 1): parabolic
+// interpolation of log power over the peak and its neighbours, in -0.5..0.5 bins.
+double peak_offset_bins(std::span<const float> power, std::size_t peak) noexcept;
 
 }  // namespace respira::dsp
