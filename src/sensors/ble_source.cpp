@@ -9,6 +9,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include "device_sources.hpp"
+#include "spec_parsing.hpp"
 
 namespace respira::sensors {
 namespace {
@@ -23,24 +24,16 @@ constexpr const char* kGattCharacteristic = "org.bluez.GattCharacteristic1";
 constexpr const char* kHeartRateService = "180d";
 constexpr const char* kHeartRateMeasurement = "2a37";
 constexpr int kLoopTickMs = 100;
+constexpr double kFirstRetryDelayS = 0.5;
+constexpr double kFeedSeconds = 120.0;
 
 using Properties = std::map<std::string, sdbus::Variant>;
 using Interfaces = std::map<std::string, Properties>;
 using ManagedObjects = std::map<sdbus::ObjectPath, Interfaces>;
 
-double wall_now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // "0000180d-0000-1000-8000-00805f9b34fb" or "180d" name the same 16-bit UUID.
 bool is_uuid16(const std::string& uuid, const char* short_hex) {
-  const std::string u = lower(uuid);
+  const std::string u = spec::lower(uuid);
   return u == short_hex ||
          (u.size() == 36 && u.substr(4, 4) == short_hex && u.ends_with("-0000-1000-8000-00805f9b34fb"));
 }
@@ -56,6 +49,21 @@ std::optional<T> property(const Interfaces& interfaces, const char* interface, c
   } catch (const sdbus::Error&) {
     return std::nullopt;
   }
+}
+
+// Calls on_change with the new value of interface's property `name` each time BlueZ
+// signals it changed. A value of the wrong type throws sdbus::Error into the event loop.
+template <typename T, typename OnChange>
+void watch_property(sdbus::IProxy& proxy, const char* interface, const char* name,
+                    OnChange on_change) {
+  proxy.uponSignal("PropertiesChanged")
+      .onInterface(kProperties)
+      .call([=](const std::string& changed_interface, const Properties& changed,
+                const std::vector<std::string>&) {
+        if (changed_interface != interface) return;
+        if (const auto v = changed.find(name); v != changed.end()) on_change(v->second.get<T>());
+      });
+  proxy.finishRegistration();
 }
 
 }  // namespace
@@ -91,12 +99,8 @@ struct BleSource::Bus {
 BleSource::BleSource(BleConfig config, std::string spec)
     : config_(std::move(config)),
       spec_(std::move(spec)),
-      level_(LevelMeterConfig{.sample_rate_hz = config_.rsa.output_rate_hz,
-                              .window_s = 2.0,
-                              .clip_threshold = 1e30,
-                              .silence_db = -300.0,
-                              .remove_mean = true}),
-      rsa_(config_.rsa) {
+      rsa_(config_.rsa),
+      backoff_(kFirstRetryDelayS, config_.max_backoff_s) {
   const auto& a = config_.address;
   const bool valid = a.size() == 17 && std::all_of(a.begin(), a.end(), [&](char c) {
     return std::isxdigit(static_cast<unsigned char>(c)) || c == ':';
@@ -107,19 +111,13 @@ BleSource::BleSource(BleConfig config, std::string spec)
 
 BleSource::~BleSource() { close(); }
 
-void BleSource::set_error(std::string error, bool connected) {
-  const std::lock_guard lock(status_mutex_);
-  last_error_ = std::move(error);
-  connected_ = connected;
-}
-
 void BleSource::connect_and_subscribe(double timeout_scale) {
   Bus& bus = *bus_;
-  const std::string wanted = lower(config_.address);
+  const std::string wanted = spec::lower(config_.address);
   auto find_device = [&]() -> std::optional<std::pair<std::string, Interfaces>> {
     for (const auto& [path, interfaces] : bus.objects()) {
       const auto address = property<std::string>(interfaces, kDevice, "Address");
-      if (address && lower(*address) == wanted) return std::make_pair(std::string(path), interfaces);
+      if (address && spec::lower(*address) == wanted) return std::make_pair(std::string(path), interfaces);
     }
     return std::nullopt;
   };
@@ -154,21 +152,14 @@ void BleSource::connect_and_subscribe(double timeout_scale) {
   }
   bus.device_path = device->first;
   {
-    const std::lock_guard lock(status_mutex_);
+    const std::lock_guard lock(heart_mutex_);
     device_name_ = property<std::string>(device->second, kDevice, "Alias")
                        .value_or(property<std::string>(device->second, kDevice, "Name").value_or(config_.address));
   }
 
   bus.device = sdbus::createProxy(*bus.connection, kBluez, bus.device_path);
-  bus.device->uponSignal("PropertiesChanged")
-      .onInterface(kProperties)
-      .call([this](const std::string& interface, const Properties& changed,
-                   const std::vector<std::string>&) {
-        if (interface != kDevice) return;
-        if (const auto c = changed.find("Connected"); c != changed.end())
-          on_device_connected(c->second.get<bool>());
-      });
-  bus.device->finishRegistration();
+  watch_property<bool>(*bus.device, kDevice, "Connected",
+                       [this](bool connected) { on_device_connected(connected); });
 
   if (!property<bool>(device->second, kDevice, "Connected").value_or(false)) {
     try {
@@ -206,15 +197,9 @@ void BleSource::connect_and_subscribe(double timeout_scale) {
   }
 
   bus.characteristic = sdbus::createProxy(*bus.connection, kBluez, characteristic_path);
-  bus.characteristic->uponSignal("PropertiesChanged")
-      .onInterface(kProperties)
-      .call([this](const std::string& interface, const Properties& changed,
-                   const std::vector<std::string>&) {
-        if (interface != kGattCharacteristic) return;
-        if (const auto v = changed.find("Value"); v != changed.end())
-          on_value(v->second.get<std::vector<std::uint8_t>>());
-      });
-  bus.characteristic->finishRegistration();
+  watch_property<std::vector<std::uint8_t>>(
+      *bus.characteristic, kGattCharacteristic, "Value",
+      [this](const std::vector<std::uint8_t>& packet) { on_value(packet); });
   try {
     bus.characteristic->callMethod("StartNotify").onInterface(kGattCharacteristic);
   } catch (const sdbus::Error& e) {
@@ -223,7 +208,7 @@ void BleSource::connect_and_subscribe(double timeout_scale) {
   }
   link_up_ = true;
   last_packet_s_ = wall_now_s();
-  set_error("", true);
+  status_.set(true, "");
 }
 
 void BleSource::open() {
@@ -232,7 +217,13 @@ void BleSource::open() {
   try {
     bus_->connection = sdbus::createSystemBusConnection();
     bus_->root = sdbus::createProxy(*bus_->connection, kBluez, "/");
-    feed_ = std::make_unique<SampleFeed>(static_cast<std::size_t>(120 * config_.rsa.output_rate_hz));
+    // The RSA trace's level is relative: no clipping, no silence, only the variation.
+    begin_stream({.sample_rate_hz = config_.rsa.output_rate_hz,
+                  .capacity = static_cast<std::size_t>(kFeedSeconds * config_.rsa.output_rate_hz),
+                  .level = {.window_s = 2.0,
+                            .clip_threshold = 1e30,
+                            .silence_db = -300.0,
+                            .remove_mean = true}});
     connect_and_subscribe(1.0);
   } catch (const sdbus::Error& e) {
     bus_.reset();
@@ -248,13 +239,8 @@ void BleSource::on_device_connected(bool connected) {
   if (connected || !link_up_) return;
   link_up_ = false;
   resync_ = true;
-  backoff_s_ = 0.5;
-  next_attempt_s_ = wall_now_s() + backoff_s_;
-  {
-    const std::lock_guard lock(status_mutex_);
-    ++gaps_;
-  }
-  set_error("ble: " + config_.address + " disconnected; reconnecting", false);
+  backoff_.lost(wall_now_s());
+  status_.lost("ble: " + config_.address + " disconnected; reconnecting");
 }
 
 void BleSource::on_value(const std::vector<std::uint8_t>& packet) {
@@ -262,24 +248,25 @@ void BleSource::on_value(const std::vector<std::uint8_t>& packet) {
   last_packet_s_ = now;
   const auto measurement = parse_heart_rate_measurement(packet);
   if (!measurement) {
-    if (malformed_++ == 0) set_error("ble: ignoring malformed heart-rate packets", true);
+    if (malformed_++ == 0) status_.set(true, "ble: ignoring malformed heart-rate packets");
     return;
   }
   if (resync_ && !measurement->rr_1024.empty()) {
     rsa_.restart();
-    feed_->mark_gap(now - last_beat_s_);
+    feed().mark_gap(now - last_beat_s_);
     resync_ = false;
   }
   scratch_.clear();
   rsa_.add_measurement(*measurement, scratch_);
   if (!measurement->rr_1024.empty()) last_beat_s_ = now;
-  feed_->push(scratch_);
-  const std::lock_guard lock(status_mutex_);
-  metrics_ = rsa_.metrics();
+  feed().push(scratch_);
+  {
+    const std::lock_guard lock(heart_mutex_);
+    metrics_ = rsa_.metrics();
+  }
   if (stalled_) {
     stalled_ = false;
-    connected_ = true;
-    last_error_.clear();
+    status_.set(true, "");
   }
 }
 
@@ -288,29 +275,26 @@ void BleSource::worker(std::stop_token stop) {
     try {
       bus_->pump(kLoopTickMs / 1000.0);
       const double now = wall_now_s();
-      if (!link_up_ && now >= next_attempt_s_) {
+      if (!link_up_ && backoff_.due(now)) {
         try {
           bus_->characteristic.reset();
           bus_->device.reset();
           connect_and_subscribe(0.3);
-          const std::lock_guard lock(status_mutex_);
-          ++reconnects_;
+          status_.reconnected();
         } catch (const SourceError& e) {
-          set_error(std::string(e.what()) + "; retrying", false);
-          backoff_s_ = std::min(backoff_s_ * 2.0, config_.max_backoff_s);
-          next_attempt_s_ = wall_now_s() + backoff_s_;
+          status_.set(false, std::string(e.what()) + "; retrying");
+          backoff_.failed(wall_now_s());
         }
       } else if (link_up_ && !stalled_ && now - last_packet_s_ > config_.stall_timeout_s) {
         stalled_ = true;
-        set_error("ble: no heart-rate notification from " + config_.address + " for " +
-                      std::to_string(static_cast<int>(config_.stall_timeout_s)) + " s",
-                  false);
+        status_.set(false, "ble: no heart-rate notification from " + config_.address + " for " +
+                               std::to_string(static_cast<int>(config_.stall_timeout_s)) + " s");
       }
     } catch (const sdbus::Error& e) {
-      set_error("ble: D-Bus: " + e.getMessage(), false);
+      status_.set(false, "ble: D-Bus: " + e.getMessage());
       link_up_ = false;
       resync_ = true;
-      next_attempt_s_ = wall_now_s() + backoff_s_;
+      backoff_.retry_later(wall_now_s());
     }
   }
 }
@@ -337,11 +321,11 @@ void BleSource::close() {
     }
   }
   bus_.reset();
-  set_error("", false);
+  status_.set(false, "");
 }
 
 SourceInfo BleSource::info() const {
-  const std::lock_guard lock(status_mutex_);
+  const std::lock_guard lock(heart_mutex_);
   return SourceInfo{.spec = spec_,
                     .kind = "ble",
                     .device_name = device_name_.empty() ? config_.address
@@ -350,37 +334,9 @@ SourceInfo BleSource::info() const {
                     .signal_kind = dsp::SignalKind::belt};
 }
 
-SourceHealth BleSource::health() const {
-  SourceHealth h;
-  {
-    const std::lock_guard lock(status_mutex_);
-    h.connected = connected_;
-    h.gaps = gaps_;
-    h.reconnects = reconnects_;
-    h.last_error = last_error_;
-  }
-  h.level_db = level_.level_db();
-  if (feed_) h.samples_dropped = feed_->dropped();
-  h.samples_delivered = delivered_;
-  return h;
-}
-
 std::optional<HeartMetrics> BleSource::heart() const {
-  const std::lock_guard lock(status_mutex_);
+  const std::lock_guard lock(heart_mutex_);
   return metrics_;
-}
-
-ReadResult BleSource::read(std::span<float> out) {
-  if (!feed_) return {};
-  const ReadResult r = feed_->read(out);
-  gap_time_s_ += r.gap_before_s;
-  delivered_ += r.count;
-  level_.process(out.first(r.count));
-  return r;
-}
-
-double BleSource::stream_time_s() const {
-  return static_cast<double>(delivered_) / config_.rsa.output_rate_hz + gap_time_s_;
 }
 
 std::unique_ptr<Source> make_ble_source(std::string spec, std::string_view address) {

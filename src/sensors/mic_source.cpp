@@ -7,10 +7,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdlib>
 #include <vector>
 
@@ -23,19 +21,9 @@ namespace {
 constexpr std::array<double, 3> kPreferredRatesHz = {48000.0, 44100.0, 16000.0};
 constexpr std::size_t kMixChunk = 1024;
 constexpr auto kSupervisorTick = std::chrono::milliseconds(100);
+constexpr double kFirstRetryDelayS = 0.25;
 
 void ignore_alsa_error(const char*, int, const char*, int, const char*, ...) {}
-
-double wall_now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 struct DeviceChoice {
   PaDeviceIndex index = paNoDevice;
@@ -64,10 +52,10 @@ DeviceChoice find_input(const std::string& selector, std::string& error) {
       index = paNoDevice;
     }
   } else {
-    const std::string wanted = lower(selector);
+    const std::string wanted = spec::lower(selector);
     for (PaDeviceIndex i = 0; i < count && index == paNoDevice; ++i) {
       const PaDeviceInfo* info = Pa_GetDeviceInfo(i);
-      if (info && info->maxInputChannels > 0 && lower(info->name).find(wanted) != std::string::npos)
+      if (info && info->maxInputChannels > 0 && spec::lower(info->name).find(wanted) != std::string::npos)
         index = i;
     }
     if (index == paNoDevice)
@@ -198,9 +186,9 @@ void MicSource::open() {
     throw SourceError("mic: '" + device.name + "' accepts none of 48000/44100/16000 Hz");
   }
   device_name_ = device.name;
-  feed_ = std::make_unique<SampleFeed>(
-      static_cast<std::size_t>(config_.ring_seconds * sample_rate_hz_));
-  level_ = std::make_unique<LevelMeter>(LevelMeterConfig{.sample_rate_hz = sample_rate_hz_});
+  begin_stream({.sample_rate_hz = sample_rate_hz_,
+                .capacity = static_cast<std::size_t>(config_.ring_seconds * sample_rate_hz_),
+                .level = LevelMeterConfig{}});
 }
 
 bool MicSource::open_stream() {
@@ -209,12 +197,12 @@ bool MicSource::open_stream() {
   DeviceChoice device = find_input(selector, error);
   if (device.index == paNoDevice) device = find_input(config_.device, error);
   if (device.index == paNoDevice) {
-    set_status(false, "mic: " + error);
+    status_.set(false, "mic: " + error);
     return false;
   }
   auto stream = std::make_unique<Stream>();
   stream->capture = std::make_unique<Capture>();
-  stream->capture->feed = feed_.get();
+  stream->capture->feed = &feed();
   stream->capture->channels = std::min(device.max_channels, channels_);
   const PaStreamParameters params = input_parameters(device, stream->capture->channels);
   PaError err = Pa_OpenStream(&stream->handle, &params, nullptr, sample_rate_hz_,
@@ -225,7 +213,7 @@ bool MicSource::open_stream() {
     if (err != paNoError) Pa_CloseStream(stream->handle);
   }
   if (err != paNoError) {
-    set_status(false, "mic: cannot open '" + device.name + "': " + Pa_GetErrorText(err));
+    status_.set(false, "mic: cannot open '" + device.name + "': " + Pa_GetErrorText(err));
     return false;
   }
   stream_ = std::move(stream);
@@ -239,43 +227,25 @@ void MicSource::close_stream() {
   stream_.reset();
 }
 
-void MicSource::set_status(bool connected, std::string error) {
-  const std::lock_guard lock(status_mutex_);
-  connected_ = connected;
-  last_error_ = std::move(error);
-}
-
 void MicSource::start() {
   if (!library_open_) open();
-  if (!open_stream()) {
-    const std::lock_guard lock(status_mutex_);
-    throw SourceError(last_error_);
-  }
-  set_status(true, "");
+  if (!open_stream()) throw SourceError(status_.last_error());
+  status_.set(true, "");
   supervisor_ = std::jthread([this](std::stop_token stop) { supervise(stop); });
 }
 
 // Watches the callback count; on a stall closes the stream and retries with back-off.
 void MicSource::supervise(std::stop_token stop) {
-  std::mutex tick_mutex;
-  std::condition_variable_any tick;
   std::uint64_t last_count = 0;
   double last_progress_s = wall_now_s();
-  double backoff_s = 0.25;
-  double next_attempt_s = 0.0;
+  ReconnectBackoff backoff(kFirstRetryDelayS, config_.max_backoff_s);
   while (!stop.stop_requested()) {
-    {
-      std::unique_lock lock(tick_mutex);
-      tick.wait_for(lock, stop, kSupervisorTick, [] { return false; });
-    }
+    idle_until_stop(stop, kSupervisorTick);
     if (stop.stop_requested()) break;
     const double now = wall_now_s();
     if (stream_) {
       const std::uint64_t count = stream_->capture->callbacks.load(std::memory_order_acquire);
-      {
-        const std::lock_guard lock(status_mutex_);
-        overflows_seen_ = stream_->capture->overflows.load(std::memory_order_relaxed);
-      }
+      status_.set_device_dropped(stream_->capture->overflows.load(std::memory_order_relaxed));
       if (count != last_count) {
         last_count = count;
         last_progress_s = now;
@@ -286,17 +256,11 @@ void MicSource::supervise(std::stop_token stop) {
       close_stream();
       Pa_Terminate();  // re-initialised below so a device that comes back is seen again
       library_open_ = false;
-      {
-        const std::lock_guard lock(status_mutex_);
-        connected_ = false;
-        ++gaps_;
-        last_error_ = "mic: '" + device_name_ + "' stopped delivering audio; reconnecting";
-      }
-      backoff_s = 0.25;
-      next_attempt_s = now + backoff_s;
+      status_.lost("mic: '" + device_name_ + "' stopped delivering audio; reconnecting");
+      backoff.lost(now);
       continue;
     }
-    if (now < next_attempt_s) continue;
+    if (!backoff.due(now)) continue;
     if (!library_open_) {
       try {
         initialise_portaudio();
@@ -305,20 +269,16 @@ void MicSource::supervise(std::stop_token stop) {
       }
     }
     if (library_open_ && open_stream()) {
-      feed_->mark_gap(now - last_progress_s);  // before any sample of the new stream
+      feed().mark_gap(now - last_progress_s);  // before any sample of the new stream
       last_count = 0;
       last_progress_s = now;
-      const std::lock_guard lock(status_mutex_);
-      connected_ = true;
-      ++reconnects_;
-      last_error_.clear();
+      status_.reconnected();
     } else {
       if (library_open_) {
         Pa_Terminate();
         library_open_ = false;
       }
-      backoff_s = std::min(backoff_s * 2.0, config_.max_backoff_s);
-      next_attempt_s = now + backoff_s;
+      backoff.failed(now);
     }
   }
 }
@@ -329,7 +289,7 @@ void MicSource::stop() {
     supervisor_.join();
   }
   close_stream();
-  set_status(false, "");
+  status_.set(false, "");
 }
 
 void MicSource::close() {
@@ -346,41 +306,6 @@ SourceInfo MicSource::info() const {
                     .device_name = device_name_,
                     .sample_rate_hz = sample_rate_hz_,
                     .signal_kind = dsp::SignalKind::audio};
-}
-
-SourceHealth MicSource::health() const {
-  SourceHealth h;
-  {
-    const std::lock_guard lock(status_mutex_);
-    h.connected = connected_;
-    h.gaps = gaps_;
-    h.reconnects = reconnects_;
-    h.last_error = last_error_;
-    h.samples_dropped = overflows_seen_;
-  }
-  if (level_) {
-    h.level_db = level_->level_db();
-    h.clipping = level_->clipping();
-    h.silent = level_->silent();
-    h.noise_floor_db = level_->noise_floor_db();
-  }
-  if (feed_) h.samples_dropped += feed_->dropped();
-  h.samples_delivered = delivered_;
-  return h;
-}
-
-ReadResult MicSource::read(std::span<float> out) {
-  if (!feed_) return {};
-  const ReadResult r = feed_->read(out);
-  gap_time_s_ += r.gap_before_s;
-  delivered_ += r.count;
-  level_->process(out.first(r.count));
-  return r;
-}
-
-double MicSource::stream_time_s() const {
-  return sample_rate_hz_ > 0.0 ? static_cast<double>(delivered_) / sample_rate_hz_ + gap_time_s_
-                               : 0.0;
 }
 
 std::unique_ptr<Source> make_mic_source(std::string spec, std::string_view device) {

@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstring>
 
 #include "device_sources.hpp"
@@ -20,11 +19,7 @@ namespace {
 constexpr int kPollMs = 100;
 constexpr std::size_t kReadChunk = 4096;
 constexpr std::size_t kMaxLineLength = 256;
-
-double wall_now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+constexpr double kFirstRetryDelayS = 0.25;
 
 std::optional<speed_t> baud_constant(int baud) {
   switch (baud) {
@@ -46,7 +41,9 @@ std::optional<speed_t> baud_constant(int baud) {
 }  // namespace
 
 SerialSource::SerialSource(SerialConfig config, std::string spec)
-    : config_(std::move(config)), spec_(std::move(spec)) {
+    : config_(std::move(config)),
+      spec_(std::move(spec)),
+      backoff_(kFirstRetryDelayS, config_.max_backoff_s) {
   if (!baud_constant(config_.baud))
     throw SourceError("serial: unsupported baud rate " + std::to_string(config_.baud) +
                       " in '" + spec_ + "' (9600 ... 2000000)");
@@ -130,53 +127,43 @@ void SerialSource::open() {
   }
   sample_rate_hz_ = *rate;
   rate_method_ = estimator.method();
-  feed_ = std::make_unique<SampleFeed>(
-      static_cast<std::size_t>(config_.ring_seconds * sample_rate_hz_) + startup_samples_.size());
-  feed_->push(startup_samples_);
+  // A belt's level is relative: no clipping, no silence, only the size of the variation.
+  begin_stream({.sample_rate_hz = sample_rate_hz_,
+                .capacity = static_cast<std::size_t>(config_.ring_seconds * sample_rate_hz_) +
+                            startup_samples_.size(),
+                .level = {.window_s = 2.0,
+                          .clip_threshold = 1e30,
+                          .silence_db = -300.0,
+                          .remove_mean = true}})
+      .push(startup_samples_);
   startup_samples_.clear();
-  level_ = std::make_unique<LevelMeter>(LevelMeterConfig{.sample_rate_hz = sample_rate_hz_,
-                                                         .window_s = 2.0,
-                                                         .clip_threshold = 1e30,
-                                                         .silence_db = -300.0,
-                                                         .remove_mean = true});
   last_data_s_ = wall_now_s();
-  const std::lock_guard lock(status_mutex_);
-  connected_ = true;
+  status_.set_connected(true);
 }
 
 void SerialSource::start() {
-  if (fd_ < 0 && !feed_) open();
+  if (fd_ < 0 && !has_stream()) open();
   reader_ = std::jthread([this](std::stop_token stop) { reader(stop); });
-}
-
-void SerialSource::report(std::string error) {
-  const std::lock_guard lock(status_mutex_);
-  last_error_ = std::move(error);
 }
 
 void SerialSource::disconnect(const std::string& why, double now_s) {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   partial_line_.clear();
-  {
-    const std::lock_guard lock(status_mutex_);
-    connected_ = false;
-    last_error_ = "serial: " + config_.path.string() + " " + why + "; reconnecting";
-  }
+  status_.set(false, "serial: " + config_.path.string() + " " + why + "; reconnecting");
   after_reconnect_ = true;
-  backoff_s_ = 0.25;
-  next_attempt_s_ = now_s + backoff_s_;
+  backoff_.lost(now_s);
 }
 
 void SerialSource::take_line(std::string_view text, double now_s) {
   const SerialLine line = parse_serial_line(text);
   if (line.kind == SerialLine::Kind::malformed) {
-    if (malformed_++ == 0) report("serial: ignoring malformed line '" + std::string(text) + "'");
+    if (malformed_++ == 0) status_.report("serial: ignoring malformed line '" + std::string(text) + "'");
     return;
   }
   if (line.kind == SerialLine::Kind::rate) {
     if (std::fabs(line.rate_hz - sample_rate_hz_) > 1e-6 * sample_rate_hz_)
-      report("serial: device now declares " + std::to_string(line.rate_hz) + " Hz; the session stays at " +
+      status_.report("serial: device now declares " + std::to_string(line.rate_hz) + " Hz; the session stays at " +
              std::to_string(sample_rate_hz_) + " Hz");
     return;
   }
@@ -198,42 +185,34 @@ void SerialSource::take_line(std::string_view text, double now_s) {
     gap_s = silence_s - period_s;
   }
   if (gap_s > 0.0) {
-    feed_->mark_gap(gap_s);
-    const std::lock_guard lock(status_mutex_);
-    ++gaps_;
+    feed().mark_gap(gap_s);
+    status_.count_gap();
   }
-  if (resumed) {
-    const std::lock_guard lock(status_mutex_);
-    if (after_reconnect_) ++reconnects_;
-    connected_ = true;
-    last_error_.clear();
+  if (after_reconnect_) {
+    status_.reconnected();
+  } else if (stalled_) {
+    status_.set(true, "");
   }
   stalled_ = false;
   after_reconnect_ = false;
   last_t_ms_ = line.t_ms;
   last_data_s_ = now_s;
   const float value = static_cast<float>(line.value);
-  feed_->push(std::span<const float>(&value, 1));
+  feed().push(std::span<const float>(&value, 1));
 }
 
 void SerialSource::reader(std::stop_token stop) {
-  std::mutex idle_mutex;
-  std::condition_variable_any idle;
   char buffer[kReadChunk];
   while (!stop.stop_requested()) {
     const double now = wall_now_s();
     if (fd_ < 0) {
-      if (now >= next_attempt_s_) {
+      if (backoff_.due(now)) {
         std::string error;
         fd_ = open_port(error);
-        if (fd_ < 0) {
-          backoff_s_ = std::min(backoff_s_ * 2.0, config_.max_backoff_s);
-          next_attempt_s_ = now + backoff_s_;
-        }
+        if (fd_ < 0) backoff_.failed(now);
       }
       if (fd_ < 0) {
-        std::unique_lock lock(idle_mutex);
-        idle.wait_for(lock, stop, std::chrono::milliseconds(kPollMs), [] { return false; });
+        idle_until_stop(stop, std::chrono::milliseconds(kPollMs));
         continue;
       }
     }
@@ -268,9 +247,7 @@ void SerialSource::reader(std::stop_token stop) {
       char why[160];
       std::snprintf(why, sizeof why, "serial: no data from %s for %.1f s",
                     config_.path.c_str(), arrival - last_data_s_);
-      const std::lock_guard lock(status_mutex_);
-      connected_ = false;
-      last_error_ = why;
+      status_.set(false, why);
     }
   }
 }
@@ -286,8 +263,7 @@ void SerialSource::close() {
   stop();
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
-  const std::lock_guard lock(status_mutex_);
-  connected_ = false;
+  status_.set_connected(false);
 }
 
 SourceInfo SerialSource::info() const {
@@ -297,38 +273,6 @@ SourceInfo SerialSource::info() const {
                                    " baud, rate " + rate_method_ + ")",
                     .sample_rate_hz = sample_rate_hz_,
                     .signal_kind = dsp::SignalKind::belt};
-}
-
-SourceHealth SerialSource::health() const {
-  SourceHealth h;
-  {
-    const std::lock_guard lock(status_mutex_);
-    h.connected = connected_;
-    h.gaps = gaps_;
-    h.reconnects = reconnects_;
-    h.last_error = last_error_;
-  }
-  if (level_) {
-    h.level_db = level_->level_db();
-    h.noise_floor_db = level_->noise_floor_db();
-  }
-  if (feed_) h.samples_dropped = feed_->dropped();
-  h.samples_delivered = delivered_;
-  return h;
-}
-
-ReadResult SerialSource::read(std::span<float> out) {
-  if (!feed_) return {};
-  const ReadResult r = feed_->read(out);
-  gap_time_s_ += r.gap_before_s;
-  delivered_ += r.count;
-  level_->process(out.first(r.count));
-  return r;
-}
-
-double SerialSource::stream_time_s() const {
-  return sample_rate_hz_ > 0.0 ? static_cast<double>(delivered_) / sample_rate_hz_ + gap_time_s_
-                               : 0.0;
 }
 
 // serial:/dev/PATH[@BAUD]

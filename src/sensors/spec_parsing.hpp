@@ -2,6 +2,7 @@
 // Small helpers for reading source spec strings ("synthetic:6,ie=1:2", "replay:f.csv@4").
 // Internal to respira_sensors.
 
+#include <cctype>
 #include <charconv>
 #include <optional>
 #include <string>
@@ -24,6 +25,13 @@ inline std::optional<double> to_number(std::string_view s) {
   const auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (s.empty() || error != std::errc{} || end != s.data() + s.size()) return std::nullopt;
   return value;
+}
+
+// Device names and addresses match whatever their case.
+inline std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 inline std::vector<std::string_view> split(std::string_view s, char separator) {

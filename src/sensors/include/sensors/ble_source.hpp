@@ -18,10 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "sensors/device_source.hpp"
 #include "sensors/heart_rate.hpp"
-#include "sensors/level_meter.hpp"
-#include "sensors/sample_feed.hpp"
-#include "sensors/source.hpp"
 
 namespace respira::sensors {
 
@@ -34,7 +32,7 @@ struct BleConfig {
   RsaConfig rsa;
 };
 
-class BleSource final : public Source {
+class BleSource final : public DeviceSource {
  public:
   BleSource(BleConfig config, std::string spec);
   ~BleSource() override;
@@ -44,9 +42,6 @@ class BleSource final : public Source {
   void stop() override;
   void close() override;
   SourceInfo info() const override;
-  SourceHealth health() const override;
-  ReadResult read(std::span<float> out) override;
-  double stream_time_s() const override;
   std::optional<HeartMetrics> heart() const override;
 
  private:
@@ -55,13 +50,10 @@ class BleSource final : public Source {
   void on_value(const std::vector<std::uint8_t>& packet);
   void on_device_connected(bool connected);
   void worker(std::stop_token stop);
-  void set_error(std::string error, bool connected);
 
   BleConfig config_;
   std::string spec_;
   std::unique_ptr<Bus> bus_;
-  std::unique_ptr<SampleFeed> feed_;
-  LevelMeter level_;
   std::jthread worker_;
 
   // Worker thread state.
@@ -72,20 +64,12 @@ class BleSource final : public Source {
   double last_packet_s_ = 0.0;
   double last_beat_s_ = 0.0;
   bool stalled_ = false;
-  double backoff_s_ = 0.5;
-  double next_attempt_s_ = 0.0;
+  ReconnectBackoff backoff_;
   std::uint64_t malformed_ = 0;
 
-  mutable std::mutex status_mutex_;
-  bool connected_ = false;
-  std::uint64_t gaps_ = 0;
-  std::uint64_t reconnects_ = 0;
-  std::string last_error_;
+  mutable std::mutex heart_mutex_;  // the worker writes these, info() and heart() read them
   std::string device_name_;
   HeartMetrics metrics_;
-
-  std::uint64_t delivered_ = 0;  // consumer thread
-  double gap_time_s_ = 0.0;      // consumer thread
 };
 
 }  // namespace respira::sensors

@@ -10,15 +10,11 @@
 // analyzer restarts cleanly. (The blocking Pa_ReadStream API corrupted memory under
 // JACK's dummy driver; the callback API does not.)
 
-#include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
-#include "sensors/level_meter.hpp"
-#include "sensors/sample_feed.hpp"
-#include "sensors/source.hpp"
+#include "sensors/device_source.hpp"
 
 namespace respira::sensors {
 
@@ -29,7 +25,7 @@ struct MicConfig {
   double ring_seconds = 4.0;
 };
 
-class MicSource final : public Source {
+class MicSource final : public DeviceSource {
  public:
   MicSource(MicConfig config, std::string spec);
   ~MicSource() override;
@@ -39,9 +35,6 @@ class MicSource final : public Source {
   void stop() override;
   void close() override;
   SourceInfo info() const override;
-  SourceHealth health() const override;
-  ReadResult read(std::span<float> out) override;
-  double stream_time_s() const override;
 
   struct Capture;  // what the audio callback sees
 
@@ -50,28 +43,15 @@ class MicSource final : public Source {
   bool open_stream();   // supervisor/owner thread; false (with last_error set) on failure
   void close_stream();
   void supervise(std::stop_token stop);
-  void set_status(bool connected, std::string error);
 
   MicConfig config_;
   std::string spec_;
   std::string device_name_;
   double sample_rate_hz_ = 0.0;
   int channels_ = 1;
-  std::unique_ptr<SampleFeed> feed_;
   std::unique_ptr<Stream> stream_;
-  std::unique_ptr<LevelMeter> level_;
   std::jthread supervisor_;
   bool library_open_ = false;
-
-  mutable std::mutex status_mutex_;
-  bool connected_ = false;
-  std::uint64_t gaps_ = 0;
-  std::uint64_t reconnects_ = 0;
-  std::uint64_t overflows_seen_ = 0;
-  std::string last_error_;
-
-  std::uint64_t delivered_ = 0;   // consumer thread
-  double gap_time_s_ = 0.0;       // consumer thread
 };
 
 // Silences ALSA's and JACK's start-up chatter, then initialises PortAudio. Paired with

@@ -59,6 +59,7 @@ class SampleFeed {
   std::uint64_t dropped() const noexcept { return ring_.dropped(); }
   std::uint64_t pushed() const noexcept { return pushed_.load(std::memory_order_acquire); }
   std::size_t buffered() const noexcept { return ring_.size(); }
+  std::uint64_t consumed() const noexcept { return consumed_; }  // consumer only
 
  private:
   struct Gap {

@@ -11,19 +11,14 @@
 //   - the port closing or failing (unplugged, pty closed) -> reported, gap, reopened
 //     with back-off while the session goes on.
 
-#include <atomic>
 #include <filesystem>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "sensors/level_meter.hpp"
-#include "sensors/sample_feed.hpp"
+#include "sensors/device_source.hpp"
 #include "sensors/serial_line.hpp"
-#include "sensors/source.hpp"
 
 namespace respira::sensors {
 
@@ -36,7 +31,7 @@ struct SerialConfig {
   double ring_seconds = 30.0;
 };
 
-class SerialSource final : public Source {
+class SerialSource final : public DeviceSource {
  public:
   SerialSource(SerialConfig config, std::string spec);
   ~SerialSource() override;
@@ -46,9 +41,6 @@ class SerialSource final : public Source {
   void stop() override;
   void close() override;
   SourceInfo info() const override;
-  SourceHealth health() const override;
-  ReadResult read(std::span<float> out) override;
-  double stream_time_s() const override;
 
  private:
   int open_port(std::string& error) const;  // fd or -1 with error set
@@ -56,15 +48,12 @@ class SerialSource final : public Source {
   // Reader thread: one complete line.
   void take_line(std::string_view text, double now_s);
   void disconnect(const std::string& why, double now_s);
-  void report(std::string error);
 
   SerialConfig config_;
   std::string spec_;
   int fd_ = -1;
   double sample_rate_hz_ = 0.0;
   std::string rate_method_;
-  std::unique_ptr<SampleFeed> feed_;
-  std::unique_ptr<LevelMeter> level_;
   std::jthread reader_;
 
   // Reader thread state (open() before the thread starts).
@@ -74,18 +63,8 @@ class SerialSource final : public Source {
   double last_data_s_ = 0.0;
   bool stalled_ = false;
   bool after_reconnect_ = false;
-  double backoff_s_ = 0.25;
-  double next_attempt_s_ = 0.0;
+  ReconnectBackoff backoff_;
   std::uint64_t malformed_ = 0;
-
-  mutable std::mutex status_mutex_;
-  bool connected_ = false;
-  std::uint64_t gaps_ = 0;
-  std::uint64_t reconnects_ = 0;
-  std::string last_error_;
-
-  std::uint64_t delivered_ = 0;  // consumer thread
-  double gap_time_s_ = 0.0;      // consumer thread
 };
 
 }  // namespace respira::sensors
