@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,7 +19,32 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 2000;
 
+// Why a write failed, when SQLite reports only an I/O error (by then errno is gone): no
+// room left on the file system, or the process's file-size limit (ulimit -f) reached.
+std::string write_failure_cause(const std::string& path) {
+  namespace fs = std::filesystem;
+  constexpr std::uintmax_t kSlack = 64 * 1024;  // a few pages of the write that failed
+  struct statvfs volume {};
+  const fs::path parent = fs::path(path).parent_path();
+  if (statvfs(parent.empty() ? "." : parent.c_str(), &volume) == 0 &&
+      static_cast<std::uintmax_t>(volume.f_bavail) * volume.f_frsize < kSlack)
+    return "the disk is full";
+  rlimit limit{};
+  if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    for (const std::string& file : {path, path + "-wal", path + "-journal"}) {
+      std::error_code error;
+      const auto size = fs::file_size(file, error);
+      if (!error && size + kSlack >= limit.rlim_cur) return "the file-size limit (ulimit -f) was reached";
+    }
+  }
+  return {};
+}
+
 std::string explain(int code, const std::string& path, const char* detail) {
+  if ((code & 0xff) == SQLITE_IOERR) {
+    if (const std::string cause = write_failure_cause(path); !cause.empty())
+      return "cannot write database " + path + ": " + cause + "; the last change was not saved";
+  }
   switch (code & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
