@@ -37,9 +37,25 @@ def latencies(ev, kind):
     with open(ev) as f:
         return [float(r['emitted_s']) - float(r['time_s']) for r in csv.DictReader(f) if r['type'] == kind]
 
+def annotator_2(sig, rec, duration):
+    # BIDMC's second annotator written out like a detector's output (its rate uses the
+    # same 32 s rule, without latency), so the same scoring gives a human yardstick.
+    import csv
+    with open(sig.parent / f'bidmc_{rec}_Breaths.csv') as f:
+        marks = sorted((float(r[1]) - 1) / 125.0 for r in list(csv.reader(f))[1:]
+                       if len(r) > 1 and r[1].strip() not in ('', 'nan', 'NaN'))
+    ev, rt = work / f'bidmc_{rec}_ann2_events.csv', work / f'bidmc_{rec}_ann2_rates.csv'
+    ev.write_text('time_s,type\n' + ''.join(f'{t:.3f},exhale\n' for t in marks))
+    lines = ['time_s,rate_bpm']
+    for t in range(int(duration) + 1):
+        inside = [m for m in marks if t - 32 <= m <= t]
+        lines.append(f'{t},' + (f'{60 * (len(inside) - 1) / (inside[-1] - inside[0]):.3f}' if len(inside) >= 2 else ''))
+    rt.write_text('\n'.join(lines) + '\n')
+    return ev, rt
+
 import os
 sets = os.environ.get('BENCH_SETS', 'bidmc,rrujo').split(',')
-rows, pooled_latency = [], []
+rows, pooled_latency, human = [], [], []
 for sig in sorted((shared / 'data/bidmc').glob('bidmc_*_Signals.csv')) if 'bidmc' in sets else []:
     rec = sig.name.split('_')[1]
     ref = f"{sig.parent}/bidmc_{rec}_Breaths.csv:0"
@@ -52,6 +68,10 @@ for sig in sorted((shared / 'data/bidmc').glob('bidmc_*_Signals.csv')) if 'bidmc
     rows.append((rec, e['f1'], e['precision'], e['recall'], r['mae'], r['within1'], r['missing'],
                  statistics.median(lat) if lat else math.nan))
     pooled_latency.extend(lat)
+    ev2, rt2 = annotator_2(sig, rec, duration)
+    e2 = scored('events', '--ref', ref, '--ref-fs', '125', '--det', ev2, '--type', 'exhale')
+    r2 = scored('rates', '--ref', ref, '--ref-fs', '125', '--rates', rt2, '--duration', f'{duration:.3f}')
+    human.append((e2['f1'], r2['mae'], r2['within1']))
 
 if rows:
   print('BIDMC (annotator 1, exhale onsets; +/-0.5 s matching; causal rate vs 32 s reference)')
@@ -61,6 +81,9 @@ if rows:
   mean = lambda i: statistics.fmean(r[i] for r in rows)
   all_lat = statistics.median(r[7] for r in rows)
   print(f"{'mean':>6} {mean(1):6.3f} {mean(2):6.3f} {mean(3):6.3f} {mean(4):6.3f} {100*mean(5):6.1f}% {sum(r[6] for r in rows):5d} {1000*all_lat:7.0f}")
+  print(f"{'ann. 2':>6} {statistics.fmean(h[0] for h in human):6.3f} {'':>6} {'':>6} "
+        f"{statistics.fmean(h[1] for h in human):6.3f} {100*statistics.fmean(h[2] for h in human):6.1f}%"
+        "   (the second human annotator scored the same way, for scale)")
   print(f"median F1 {statistics.median(r[1] for r in rows):.3f}; latency: median per record, "
         f"mean row = median of those; median over all {len(pooled_latency)} exhale events "
         f"{1000 * statistics.median(pooled_latency):.0f} ms")
