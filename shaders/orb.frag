@@ -1,69 +1,76 @@
 #version 330 core
 // The breathing orb. Its radius follows the guide's target lung volume (already eased by
 // the pacer), its colour turns from the inhale hue to the exhale hue as the breath
-// turns. The person's own breath is a glow at the radius of their measured volume; the
-// crisp ring on top of it is stroked by the UI, so this soft light can be rendered at
-// reduced resolution (it has no sharp detail) and scaled up.
+// turns. The person's own breath is a crisp ring with a soft glow at the radius of their
+// measured volume. Drawn at full resolution straight into the window, only over the
+// orb's square. Everything that is the same for every pixel (colour, radii, light
+// position, drift phases) arrives precomputed, and no term needs trigonometry: on a
+// software renderer each pixel's instructions are the frame's cost. Compiled twice: with
+// HALO_ONLY for the whole square, and in full for the box around the orb itself.
 
 in vec2 v_uv;
 out vec4 frag_color;
 
-uniform vec2 u_size;           // viewport in pixels
-uniform float u_scale;         // viewport pixels per screen pixel (< 1: rendered small)
-uniform vec2 u_radius_range;   // orb radius at empty and full lungs, in shorter-side units
-uniform float u_time;          // seconds, drives the slow inner drift
-uniform float u_target;        // guide volume 0..1
-uniform float u_measured;      // measured volume 0..1; negative when unknown
-uniform float u_exhale;        // 0 = inhale colour, 1 = exhale colour (eased)
-uniform float u_motion;        // 1 normal, 0 reduced motion
-uniform float u_dim;           // 0 normal, 1 eyes-closed (nearly dark)
-uniform vec3 u_inhale_color;
-uniform vec3 u_exhale_color;
+uniform vec2 u_size;           // viewport (the orb's square) in pixels
+uniform float u_unit;          // its shorter side in pixels
+uniform float u_radius;        // orb radius, shorter-side units
+uniform float u_measured;      // radius of the measured breath, shorter-side units; negative when unknown
+uniform vec3 u_tint;           // the guide's colour now (inhale .. exhale hue)
+uniform float u_halo;          // halo strength, grows with the breath
+uniform vec3 u_highlight;      // light spot centre (x, y) and its falloff (-log2 per unit^2)
+uniform vec2 u_drift;          // phases of the slow inner drift (0 with reduced motion)
+uniform float u_motion;        // drift depth: 0.06 normal, 0 with reduced motion
+uniform float u_ring;          // 1 when the measured ring is shown, 0 with eyes closed
+uniform float u_dim;           // 0 normal, 0.9 eyes-closed (nearly dark)
 uniform vec3 u_measured_color;
 uniform vec3 u_background;
 
-float radius_for(float volume) { return mix(u_radius_range.x, u_radius_range.y, clamp(volume, 0.0, 1.0)); }
+// Tiny per-pixel noise so the soft gradients do not band on 8-bit displays
+// (interleaved gradient noise: two fract()s instead of a sine).
+float dither(vec2 p) { return fract(52.9829189 * fract(dot(p, vec2(0.06711056, 0.00583715)))) - 0.5; }
 
-// Tiny per-pixel noise so the soft gradients do not band on 8-bit displays.
-float dither(vec2 p) { return fract(sin(dot(p, vec2(12.9898, 78.233))) * 43758.5453) - 0.5; }
+// A smooth wave shaped like sin(2 pi x), from a parabola per half period.
+float soft_wave(float x) {
+  float t = fract(x) * 2.0 - 1.0;
+  return -4.0 * t * (1.0 - abs(t));
+}
 
 void main() {
   vec2 px = v_uv * u_size;
-  float unit = min(u_size.x, u_size.y);
-  vec2 p = (px - 0.5 * u_size) / unit;
+  vec2 p = (px - 0.5 * u_size) / u_unit;
   float r = length(p);
-  // The rim stays a true circle so the measured ring can be laid against it exactly.
-  float radius = radius_for(u_target);
-  vec3 tint = mix(u_inhale_color, u_exhale_color, u_exhale);
 
   // Background: the window's own colour (this square sits seamlessly on it) lit by a halo
   // that grows with the breath and fades to nothing before the square's edge.
-  vec3 colour = u_background;
-  float outside = max(r - radius, 0.0);
-  float halo = exp(-outside * 7.0) * (0.10 + 0.22 * u_target) + exp(-outside * 26.0) * 0.16;
+  float outside = max(r - u_radius, 0.0);
+  float wide = exp2(outside * -10.1);          // exp(-7 d)
+  float near = wide * wide;
+  near *= near;                                // exp(-28 d): the bright band at the rim
+  float halo = wide * u_halo + near * 0.16;
   halo *= 1.0 - smoothstep(0.34, 0.5, max(abs(p.x), abs(p.y)));
-  colour += tint * halo;
+  vec3 colour = u_background + u_tint * halo;
 
-  // The orb: lit from slightly above, brighter core, soft rim.
-  float edge = 1.2 / unit;
-  float body = 1.0 - smoothstep(radius - edge, radius + edge, r);
-  float depth = clamp(r / radius, 0.0, 1.0);
-  vec2 light = p - vec2(-0.25, 0.32) * radius;
-  float highlight = exp(-dot(light, light) / (radius * radius * 0.35));
-  vec3 inner = mix(tint * 1.05, tint * 0.55, depth * depth);
-  inner += vec3(0.16) * highlight + tint * 0.25 * smoothstep(0.75, 1.0, depth);
-  // Slow light drifting outward through the orb, like breath; off with reduced motion.
-  float drift = sin(depth * 9.0 - u_time * 0.9) * sin(p.x * 7.0 + p.y * 5.0 + u_time * 0.3);
-  inner *= 1.0 + u_motion * 0.06 * drift;
+#ifndef HALO_ONLY  // the halo pass covers the square; the full pass only the orb's own box
+
+  // The orb: lit from slightly above, brighter core, soft rim (a 2.4 px edge).
+  float body = clamp((u_radius - r) * u_unit * 0.4167 + 0.5, 0.0, 1.0);
+  float depth = min(r / u_radius, 1.0);
+  vec2 light = p - u_highlight.xy;
+  float highlight = exp2(dot(light, light) * u_highlight.z);
+  vec3 inner = u_tint * (1.05 - 0.5 * depth * depth + 0.25 * smoothstep(0.75, 1.0, depth)) + vec3(0.16 * highlight);
+  // Slow light drifting outward through the orb, like breath.
+  inner *= 1.0 + u_motion * soft_wave(depth * 1.4324 + u_drift.x) * soft_wave(p.x * 1.1141 + p.y * 0.7958 + u_drift.y);
   colour = mix(colour, inner, body * 0.94);
+#endif
 
-  // The person's own breath: a soft glow around where the UI strokes their ring.
+  // The person's own breath: a soft glow, a faint 7 px band and a crisp 2.2 px ring.
   if (u_measured >= 0.0) {
-    float d = abs(r - radius_for(u_measured)) * unit / u_scale;  // screen pixels
-    colour = mix(colour, u_measured_color, exp(-d / 9.0) * 0.2);
+    float d = abs(r - u_measured) * u_unit;  // pixels from the ring's centre line
+    colour = mix(colour, u_measured_color, exp2(d * -0.16) * 0.2);
+    colour = mix(colour, u_measured_color, clamp(4.0 - d, 0.0, 1.0) * 0.18 * u_ring);
+    colour = mix(colour, u_measured_color, clamp(1.6 - d, 0.0, 1.0) * 0.95 * u_ring);
   }
 
-  colour = mix(colour, u_background, u_dim * 0.9);  // eyes closed: only a faint orb
-  colour += dither(px) / 255.0;
-  frag_color = vec4(colour, 1.0);
+  colour = mix(colour, u_background, u_dim);  // eyes closed: only a faint orb
+  frag_color = vec4(colour + dither(px) / 255.0, 1.0);
 }

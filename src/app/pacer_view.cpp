@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <string>
+#include <utility>
 
 #include "app/app.hpp"
 #include "data_files.hpp"
@@ -15,8 +17,12 @@ namespace respira::app {
 
 namespace {
 
-GLuint compile(GLenum kind, const std::filesystem::path& file) {
-  const std::string source = read_text_file(file);
+constexpr std::size_t kMaxCards = 16;  // more in one frame fall back to ImGui's own fill
+
+// `defines` ("#define X\n" lines) go right after the file's #version line.
+GLuint compile(GLenum kind, const std::filesystem::path& file, const std::string& defines = "") {
+  std::string source = read_text_file(file);
+  if (!defines.empty()) source.insert(source.find('\n') + 1, defines);
   const GLuint shader = glCreateShader(kind);
   const char* text = source.c_str();
   glShaderSource(shader, 1, &text, nullptr);
@@ -32,193 +38,374 @@ GLuint compile(GLenum kind, const std::filesystem::path& file) {
   return shader;
 }
 
-GLuint link(GLuint vertex, GLuint fragment, const std::filesystem::path& name) {
+// Links shaders/<vertex> with shaders/<fragment>; the program names the fragment file.
+GLuint build_program(const char* vertex_name, const char* fragment_name, const std::string& defines = "") {
+  const auto vertex_file = require_data_file(std::filesystem::path("shaders") / vertex_name);
+  const auto fragment_file = require_data_file(std::filesystem::path("shaders") / fragment_name);
+  const GLuint vertex = compile(GL_VERTEX_SHADER, vertex_file);
+  GLuint fragment = 0;
+  try {
+    fragment = compile(GL_FRAGMENT_SHADER, fragment_file, defines);
+  } catch (...) {
+    glDeleteShader(vertex);
+    throw;
+  }
   const GLuint program = glCreateProgram();
   glAttachShader(program, vertex);
   glAttachShader(program, fragment);
   glLinkProgram(program);
   glDetachShader(program, vertex);
   glDetachShader(program, fragment);
+  glDeleteShader(vertex);
+  glDeleteShader(fragment);
   GLint ok = GL_FALSE;
   glGetProgramiv(program, GL_LINK_STATUS, &ok);
   if (ok != GL_TRUE) {
     char log[2048] = {};
     glGetProgramInfoLog(program, sizeof log, nullptr, log);
     glDeleteProgram(program);
-    throw AppError{"shader program " + name.string() + " does not link: " + log, 1};
+    throw AppError{"shader program " + fragment_file.string() + " does not link: " + log, 1};
   }
   return program;
 }
 
-void set_colour(GLuint program, const char* name, const Rgb& c) {
-  glUniform3f(glGetUniformLocation(program, name), c.r, c.g, c.b);
-}
+// A linked program with the uniform locations looked up once.
+struct Program {
+  GLuint id = 0;
+  GLint size = -1, inhale = -1, exhale = -1, measured = -1, background = -1;
+
+  explicit Program(GLuint program) : id(program) {
+    size = glGetUniformLocation(id, "u_size");
+    inhale = glGetUniformLocation(id, "u_inhale_color");
+    exhale = glGetUniformLocation(id, "u_exhale_color");
+    measured = glGetUniformLocation(id, "u_measured_color");
+    background = glGetUniformLocation(id, "u_background");
+  }
+  GLint at(const char* name) const { return glGetUniformLocation(id, name); }
+  void colours(const Palette& c) const {
+    glUniform3f(inhale, c.inhale.r, c.inhale.g, c.inhale.b);
+    glUniform3f(exhale, c.exhale.r, c.exhale.g, c.exhale.b);
+    glUniform3f(measured, c.measured.r, c.measured.g, c.measured.b);
+    glUniform3f(background, c.background.r, c.background.g, c.background.b);
+  }
+};
+
+// One vertex of the wave's strips (shaders/wave.vert).
+struct WaveVertex {
+  float u, v;          // 0..1 across the wave's rectangle, y up
+  float value, strength, across;
+  Rgb colour;
+};
 
 }  // namespace
 
 struct PacerView::Impl {
-  GLuint orb_program = 0;
-  GLuint wave_program = 0;
-  GLuint vertex_array = 0;
+  struct OrbProgram : Program {
+    GLint unit, radius, measured_radius, tint, halo, highlight, drift, motion, ring, dim;
+    explicit OrbProgram(GLuint program)
+        : Program(program), unit(at("u_unit")), radius(at("u_radius")), measured_radius(at("u_measured")),
+          tint(at("u_tint")), halo(at("u_halo")), highlight(at("u_highlight")), drift(at("u_drift")),
+          motion(at("u_motion")), ring(at("u_ring")), dim(at("u_dim")) {}
+  };
+  struct WaveFillProgram : Program {
+    GLint height, brightness;
+    explicit WaveFillProgram(GLuint program)
+        : Program(program), height(at("u_height")), brightness(at("u_brightness")) {}
+  };
+  struct WaveLineProgram : Program {
+    GLint glow, reach, brightness;
+    explicit WaveLineProgram(GLuint program)
+        : Program(program), glow(at("u_glow")), reach(at("u_reach")), brightness(at("u_brightness")) {}
+  };
+  struct CardProgram : Program {
+    GLint rect, rounding, fill;
+    explicit CardProgram(GLuint program)
+        : Program(program), rect(at("u_rect")), rounding(at("u_rounding")), fill(at("u_fill")) {}
+  };
 
   // What the callbacks draw this frame; they run later, inside ImGui's render.
+  enum class Kind { orb, wave, card };
   struct Job {
     Impl* impl = nullptr;
-    bool is_orb = true;
+    Kind kind = Kind::orb;
     ImVec2 min, max;
-    OrbFrame orb;
-    WaveFrame wave;
-    Palette colours;
-    // Offscreen target, resized with the widget.
-    GLuint framebuffer = 0;
-    GLuint texture = 0;
-    GLsizei width = 0;
-    GLsizei height = 0;
+    Palette colours{};
+    float rounding = 0.0f;
+    Rgb fill{};
   };
+
+  // The wave's three strips share one vertex buffer: the ground, the guide's ribbon and
+  // the measured breath's ribbon (its known stretches only).
+  static constexpr std::size_t kStrip = 2 * kWaveSamples;
+  static constexpr float kGuideReach = 36.0f;     // ribbon half widths in pixels: where
+  static constexpr float kMeasuredReach = 26.0f;  // each glow has faded below 1/255
+
+  OrbProgram orb_program;
+  OrbProgram halo_program;  // orb.frag without the body: the square's pixels outside the orb
+  WaveFillProgram wave_fill_program;
+  WaveLineProgram wave_line_program;
+  CardProgram card_program;
+  GLuint empty_vertex_array = 0;  // core profile: even the attribute-less triangle needs a VAO
+  GLuint wave_vertex_array = 0;
+  GLuint wave_buffer = 0;
   Job orb_job, wave_job;
+  std::array<Job, kMaxCards> card_jobs;
+  std::size_t cards_used = 0;
+  OrbFrame orb;
+  float wave_brightness = 1.0f;
+  std::array<WaveVertex, 3 * kStrip> wave_vertices{};
+  std::array<std::pair<int, int>, kWaveSamples / 2 + 1> measured_runs{};  // first sample, count
+  std::size_t measured_run_count = 0;
+
+  Impl()
+      : orb_program(build_program("fullscreen.vert", "orb.frag")),
+        halo_program(build_program("fullscreen.vert", "orb.frag", "#define HALO_ONLY\n")),
+        wave_fill_program(build_program("wave.vert", "wave_fill.frag")),
+        wave_line_program(build_program("wave.vert", "wave_line.frag")),
+        card_program(build_program("fullscreen.vert", "card.frag")) {
+    glGenVertexArrays(1, &empty_vertex_array);
+    glGenVertexArrays(1, &wave_vertex_array);
+    glGenBuffers(1, &wave_buffer);
+    glBindVertexArray(wave_vertex_array);
+    glBindBuffer(GL_ARRAY_BUFFER, wave_buffer);
+    glBufferData(GL_ARRAY_BUFFER, sizeof wave_vertices, nullptr, GL_STREAM_DRAW);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(WaveVertex), nullptr);
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, sizeof(WaveVertex),
+                          reinterpret_cast<const void*>(offsetof(WaveVertex, value)));
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 3, GL_FLOAT, GL_FALSE, sizeof(WaveVertex),
+                          reinterpret_cast<const void*>(offsetof(WaveVertex, colour)));
+    glBindVertexArray(0);
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    orb_job.impl = wave_job.impl = this;
+    wave_job.kind = Kind::wave;
+    for (Job& job : card_jobs) {
+      job.impl = this;
+      job.kind = Kind::card;
+    }
+  }
+
+  ~Impl() {
+    glDeleteBuffers(1, &wave_buffer);
+    glDeleteVertexArrays(1, &wave_vertex_array);
+    glDeleteVertexArrays(1, &empty_vertex_array);
+    for (GLuint program : {orb_program.id, halo_program.id, wave_fill_program.id, wave_line_program.id, card_program.id}) {
+      glDeleteProgram(program);
+    }
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   static void callback(const ImDrawList*, const ImDrawCmd* command) {
     Job& job = *static_cast<Job*>(command->UserCallbackData);
     job.impl->render(job, command->ClipRect);
   }
 
-  static void ensure_target(Job& job, GLsizei width, GLsizei height) {
-    if (job.framebuffer != 0 && job.width == width && job.height == height) return;
-    if (job.framebuffer == 0) {
-      glGenFramebuffers(1, &job.framebuffer);
-      glGenTextures(1, &job.texture);
-    }
-    glBindTexture(GL_TEXTURE_2D, job.texture);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glBindFramebuffer(GL_FRAMEBUFFER, job.framebuffer);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, job.texture, 0);
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    job.width = width;
-    job.height = height;
-  }
-
-  static void release(Job& job) {
-    glDeleteFramebuffers(1, &job.framebuffer);
-    glDeleteTextures(1, &job.texture);
-  }
-
-  void render(Job& job, const ImVec4& clip) const {
+  void render(const Job& job, const ImVec4& clip) {
+    // Framebuffer pixels, y up, as GL wants them.
     const ImDrawData* data = ImGui::GetDrawData();
     const ImVec2 scale = data->FramebufferScale;
     const float fb_height = data->DisplaySize.y * scale.y;
     const auto to_fb_x = [&](float x) { return (x - data->DisplayPos.x) * scale.x; };
     const auto to_fb_y = [&](float y) { return fb_height - (y - data->DisplayPos.y) * scale.y; };
-    const float w = (job.max.x - job.min.x) * scale.x;
-    const float h = (job.max.y - job.min.y) * scale.y;
     const float cx0 = std::max(clip.x, job.min.x), cy0 = std::max(clip.y, job.min.y);
     const float cx1 = std::min(clip.z, job.max.x), cy1 = std::min(clip.w, job.max.y);
-    if (cx1 <= cx0 || cy1 <= cy0 || w < 2.0f || h < 2.0f) return;
-    const auto small_w = static_cast<GLsizei>(std::ceil(w * kRenderScale));
-    const auto small_h = static_cast<GLsizei>(std::ceil(h * kRenderScale));
-    ensure_target(job, small_w, small_h);
-
-    glBindFramebuffer(GL_FRAMEBUFFER, job.framebuffer);
-    glViewport(0, 0, small_w, small_h);
-    glDisable(GL_SCISSOR_TEST);
-    glDisable(GL_BLEND);
-    const GLuint program = job.is_orb ? orb_program : wave_program;
-    glUseProgram(program);
-    glUniform2f(glGetUniformLocation(program, "u_size"), static_cast<float>(small_w), static_cast<float>(small_h));
-    glUniform1f(glGetUniformLocation(program, "u_scale"), static_cast<float>(small_w) / w);
-    set_colour(program, "u_inhale_color", job.colours.inhale);
-    set_colour(program, "u_exhale_color", job.colours.exhale);
-    set_colour(program, "u_measured_color", job.colours.measured);
-    set_colour(program, "u_background", job.colours.background);
-    if (job.is_orb) {
-      glUniform1f(glGetUniformLocation(program, "u_time"), job.orb.time_s);
-      glUniform1f(glGetUniformLocation(program, "u_target"), job.orb.target);
-      glUniform1f(glGetUniformLocation(program, "u_measured"), job.orb.measured);
-      glUniform1f(glGetUniformLocation(program, "u_exhale"), job.orb.exhale);
-      glUniform1f(glGetUniformLocation(program, "u_motion"), job.orb.motion);
-      glUniform1f(glGetUniformLocation(program, "u_dim"), job.orb.dim);
-      glUniform2f(glGetUniformLocation(program, "u_radius_range"), kOrbRadiusEmpty, kOrbRadiusFull);
-    } else {
-      glUniform2f(glGetUniformLocation(program, "u_band"), kWaveBottom, kWaveTop);
-      glUniform4fv(glGetUniformLocation(program, "u_guide"), kWaveSamples / 4, job.wave.guide.data());
-      glUniform4fv(glGetUniformLocation(program, "u_trace"), kWaveSamples / 4, job.wave.trace.data());
-      glUniform4fv(glGetUniformLocation(program, "u_hue"), kWaveSamples / 4, job.wave.hue.data());
-      glUniform1f(glGetUniformLocation(program, "u_now"), job.wave.now);
-      glUniform1f(glGetUniformLocation(program, "u_dim"), job.wave.dim);
-    }
-    glBindVertexArray(vertex_array);
-    glDrawArrays(GL_TRIANGLES, 0, 3);
-
-    // Scale up into the widget, clipped like the ImGui window it sits in.
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, job.framebuffer);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+    const auto x0 = static_cast<GLint>(std::lround(to_fb_x(job.min.x)));
+    const auto y0 = static_cast<GLint>(std::lround(to_fb_y(job.max.y)));
+    const auto w = static_cast<GLsizei>(std::lround((job.max.x - job.min.x) * scale.x));
+    const auto h = static_cast<GLsizei>(std::lround((job.max.y - job.min.y) * scale.y));
+    if (cx1 <= cx0 || cy1 <= cy0 || w < 2 || h < 2) return;
+    glViewport(x0, y0, w, h);
     glEnable(GL_SCISSOR_TEST);
-    glScissor(static_cast<GLint>(to_fb_x(cx0)), static_cast<GLint>(to_fb_y(cy1)),
-              static_cast<GLsizei>((cx1 - cx0) * scale.x), static_cast<GLsizei>((cy1 - cy0) * scale.y));
-    const auto x0 = static_cast<GLint>(to_fb_x(job.min.x));
-    const auto y0 = static_cast<GLint>(to_fb_y(job.max.y));
-    glBlitFramebuffer(0, 0, small_w, small_h, x0, y0, x0 + static_cast<GLint>(w), y0 + static_cast<GLint>(h),
-                      GL_COLOR_BUFFER_BIT, GL_LINEAR);
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    const GLint scissor[4] = {static_cast<GLint>(to_fb_x(cx0)), static_cast<GLint>(to_fb_y(cy1)),
+                              static_cast<GLint>(std::ceil((cx1 - cx0) * scale.x)),
+                              static_cast<GLint>(std::ceil((cy1 - cy0) * scale.y))};
+    glScissor(scissor[0], scissor[1], scissor[2], scissor[3]);
+    glDisable(GL_BLEND);  // the orb, the ground and the cards paint opaque pixels over what they know lies beneath
+    switch (job.kind) {
+      case Kind::orb: draw_orb(job, x0, y0, w, h, scissor); break;
+      case Kind::wave: draw_wave(job); break;
+      case Kind::card: draw_card(job, to_fb_x(job.min.x), to_fb_y(job.max.y), to_fb_x(job.max.x), to_fb_y(job.min.y),
+                                 job.rounding * scale.x); break;
+    }
   }
 
-  void queue(ImDrawList* list, Job& job) {
+  // Two passes: the halo over the whole square, then the full shader only over the
+  // orb's own box (scissored; same viewport, so both agree to the pixel), which keeps the
+  // body's lighting off most of the square's pixels.
+  void draw_orb(const Job& job, GLint x0, GLint y0, GLsizei w, GLsizei h, const GLint clip[4]) const {
+    const float unit = static_cast<float>(std::min(w, h));
+    const float radius = kOrbRadiusEmpty + (kOrbRadiusFull - kOrbRadiusEmpty) * std::clamp(orb.target, 0.0f, 1.0f);
+    set_orb_uniforms(halo_program, job, w, h, radius);
+    glBindVertexArray(empty_vertex_array);
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+
+    const float box = radius * unit + 3.0f;  // the rim's anti-aliasing reaches 1.2 px out
+    const GLint bx0 = std::max(clip[0], static_cast<GLint>(std::floor(x0 + 0.5f * w - box)));
+    const GLint by0 = std::max(clip[1], static_cast<GLint>(std::floor(y0 + 0.5f * h - box)));
+    const GLint bx1 = std::min(clip[0] + clip[2], static_cast<GLint>(std::ceil(x0 + 0.5f * w + box)));
+    const GLint by1 = std::min(clip[1] + clip[3], static_cast<GLint>(std::ceil(y0 + 0.5f * h + box)));
+    if (bx1 <= bx0 || by1 <= by0) return;
+    glScissor(bx0, by0, bx1 - bx0, by1 - by0);
+    set_orb_uniforms(orb_program, job, w, h, radius);
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+  }
+
+  void set_orb_uniforms(const OrbProgram& p, const Job& job, GLsizei w, GLsizei h, float radius) const {
+    const Palette& c = job.colours;
+    constexpr float kTurn = 6.2831853f;
+    const float measured = orb.measured < 0.0f ? -1.0f
+                           : kOrbRadiusEmpty + (kOrbRadiusFull - kOrbRadiusEmpty) * std::min(orb.measured, 1.0f);
+    const float e = orb.exhale;
+    glUseProgram(p.id);
+    glUniform2f(p.size, static_cast<float>(w), static_cast<float>(h));
+    glUniform1f(p.unit, static_cast<float>(std::min(w, h)));
+    glUniform1f(p.radius, radius);
+    glUniform1f(p.measured_radius, measured);
+    glUniform3f(p.tint, c.inhale.r + (c.exhale.r - c.inhale.r) * e, c.inhale.g + (c.exhale.g - c.inhale.g) * e,
+                c.inhale.b + (c.exhale.b - c.inhale.b) * e);
+    glUniform1f(p.halo, 0.10f + 0.22f * orb.target);
+    glUniform3f(p.highlight, -0.25f * radius, 0.32f * radius, -4.1218f / (radius * radius));  // exp(-d^2 / 0.35 r^2)
+    glUniform2f(p.drift, -std::fmod(orb.time_s * 0.9f / kTurn, 1.0f), std::fmod(orb.time_s * 0.3f / kTurn, 1.0f));
+    glUniform1f(p.motion, 0.06f * orb.motion);
+    glUniform1f(p.ring, 1.0f - orb.dim);
+    glUniform1f(p.dim, 0.9f * orb.dim);
+    glUniform3f(p.measured, c.measured.r, c.measured.g, c.measured.b);
+    glUniform3f(p.background, c.background.r, c.background.g, c.background.b);
+  }
+
+  void draw_wave(const Job& job) const {
+    glBindVertexArray(wave_vertex_array);
+    glBindBuffer(GL_ARRAY_BUFFER, wave_buffer);
+    glBufferSubData(GL_ARRAY_BUFFER, 0, sizeof wave_vertices, wave_vertices.data());
+    const Rgb& bg = job.colours.background;
+    glUseProgram(wave_fill_program.id);
+    glUniform1f(wave_fill_program.height, job.max.y - job.min.y);  // the strips' units
+    glUniform3f(wave_fill_program.background, bg.r, bg.g, bg.b);
+    glUniform1f(wave_fill_program.brightness, wave_brightness);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, kStrip);
+
+    glEnable(GL_BLEND);
+    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+    const WaveLineProgram& p = wave_line_program;
+    glUseProgram(p.id);
+    glUniform1f(p.brightness, wave_brightness);
+    // Guide: a gaussian core and a long tail (exp(-d^2/5) + 0.22 exp(-d/12)), full stroke.
+    glUniform4f(p.glow, 1.0f, -0.1202f, 0.22f, 1.0f);
+    glUniform1f(p.reach, 1.0f / (kGuideReach * kGuideReach));
+    glDrawArrays(GL_TRIANGLE_STRIP, kStrip, kStrip);
+    // Measured breath: a fainter tail (0.16 exp(-d/8)) and a near-opaque stroke.
+    glUniform4f(p.glow, 0.0f, -0.1803f, 0.16f, 0.95f);
+    glUniform1f(p.reach, 1.0f / (kMeasuredReach * kMeasuredReach));
+    for (std::size_t r = 0; r < measured_run_count; ++r) {
+      glDrawArrays(GL_TRIANGLE_STRIP, static_cast<GLint>(2 * kStrip) + 2 * measured_runs[r].first,
+                   2 * measured_runs[r].second);
+    }
+  }
+
+  void draw_card(const Job& job, float x0, float y0, float x1, float y1, float rounding) const {
+    const CardProgram& p = card_program;
+    glUseProgram(p.id);
+    glUniform4f(p.rect, x0, y0, x1, y1);
+    glUniform1f(p.rounding, rounding);
+    glUniform3f(p.fill, job.fill.r, job.fill.g, job.fill.b);
+    glUniform3f(p.background, job.colours.background.r, job.colours.background.g, job.colours.background.b);
+    glBindVertexArray(empty_vertex_array);
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+  }
+
+  // Builds the wave's strips for a rectangle of `width` x `height` pixels.
+  void build_wave(const WaveFrame& frame, const Palette& c, float width, float height) {
+    const auto volume_px = [&](float volume) { return (kWaveBottom + (kWaveTop - kWaveBottom) * volume) * height; };
+    const auto tint = [&](float share) {
+      return Rgb{c.inhale.r + (c.exhale.r - c.inhale.r) * share, c.inhale.g + (c.exhale.g - c.inhale.g) * share,
+                 c.inhale.b + (c.exhale.b - c.inhale.b) * share};
+    };
+    const float step_px = width / (kWaveSamples - 1);
+    // A ribbon `reach` pixels either side of a curve, measured across it: its vertical
+    // half extent at each sample grows with the local slope. The vertices carry their
+    // vertical offsets, which interpolate exactly (the curve is straight within a column),
+    // and the cosine of the slope, which turns them into the distance across.
+    const auto ribbon = [&](std::size_t at, int i, float y, float y_before, float y_after, float reach,
+                            float strength, const Rgb& colour) {
+      const float slope = (y_after - y_before) / (2.0f * step_px);
+      const float across = 1.0f / std::sqrt(1.0f + slope * slope);
+      const float half = reach / across;
+      const float u = static_cast<float>(i) / (kWaveSamples - 1);
+      const auto k = static_cast<std::size_t>(i);
+      wave_vertices[at + 2 * k] = {u, (y - half) / height, -half, strength, across, colour};
+      wave_vertices[at + 2 * k + 1] = {u, (y + half) / height, half, strength, across, colour};
+    };
+    measured_run_count = 0;
+    for (int i = 0; i < kWaveSamples; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      const std::size_t before = i > 0 ? k - 1 : k, after = i + 1 < kWaveSamples ? k + 1 : k;
+      const float u = static_cast<float>(i) / (kWaveSamples - 1);
+      const float strength = u < frame.now ? 0.55f : 1.0f;  // the past is dimmer
+      const Rgb colour = tint(frame.hue[k]);
+      const float y = volume_px(frame.guide[k]);
+      wave_vertices[2 * k] = {u, 0.0f, y, strength, 1.0f, colour};
+      wave_vertices[2 * k + 1] = {u, 1.0f, y, strength, 1.0f, colour};
+      ribbon(kStrip, i, y, volume_px(frame.guide[before]), volume_px(frame.guide[after]), kGuideReach, strength, colour);
+      if (frame.trace[k] < 0.0f) continue;
+      const float m = volume_px(frame.trace[k]);
+      const float m_before = frame.trace[before] < 0.0f ? m : volume_px(frame.trace[before]);
+      const float m_after = frame.trace[after] < 0.0f ? m : volume_px(frame.trace[after]);
+      ribbon(2 * kStrip, i, m, m_before, m_after, kMeasuredReach, 1.0f, c.measured);
+      if (i > 0 && frame.trace[before] >= 0.0f) {
+        ++measured_runs[measured_run_count - 1].second;  // continues the stretch begun before
+      } else {
+        measured_runs[measured_run_count++] = {i, 1};
+      }
+    }
+    wave_brightness = 1.0f - 0.88f * frame.dim;
+  }
+
+  static void queue(ImDrawList* list, Job& job) {
     list->AddCallback(&Impl::callback, &job);
     list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
   }
 };
 
-PacerView::PacerView() : impl_(std::make_unique<Impl>()) {
-  const auto vertex_file = require_data_file("shaders/fullscreen.vert");
-  const auto orb_file = require_data_file("shaders/orb.frag");
-  const auto wave_file = require_data_file("shaders/wave.frag");
-  const GLuint vertex = compile(GL_VERTEX_SHADER, vertex_file);
-  try {
-    const GLuint orb = compile(GL_FRAGMENT_SHADER, orb_file);
-    impl_->orb_program = link(vertex, orb, orb_file);
-    glDeleteShader(orb);
-    const GLuint wave = compile(GL_FRAGMENT_SHADER, wave_file);
-    impl_->wave_program = link(vertex, wave, wave_file);
-    glDeleteShader(wave);
-  } catch (...) {
-    glDeleteShader(vertex);
-    glDeleteProgram(impl_->orb_program);
-    throw;
-  }
-  glDeleteShader(vertex);
-  glGenVertexArrays(1, &impl_->vertex_array);  // core profile: a draw needs a bound VAO
-  impl_->orb_job.impl = impl_.get();
-  impl_->wave_job.impl = impl_.get();
-  impl_->wave_job.is_orb = false;
-}
+PacerView::PacerView() : impl_(std::make_unique<Impl>()) {}
 
-PacerView::~PacerView() {
-  Impl::release(impl_->orb_job);
-  Impl::release(impl_->wave_job);
-  glDeleteVertexArrays(1, &impl_->vertex_array);
-  glDeleteProgram(impl_->orb_program);
-  glDeleteProgram(impl_->wave_program);
-}
+PacerView::~PacerView() = default;
 
-void PacerView::orb(ImDrawList* list, ImVec2 min, ImVec2 max, const OrbFrame& frame,
-                    const Palette& colours) {
+void PacerView::new_frame() { impl_->cards_used = 0; }
+
+void PacerView::orb(ImDrawList* list, ImVec2 min, ImVec2 max, const OrbFrame& frame, const Palette& colours) {
   Impl::Job& job = impl_->orb_job;
   job.min = min;
   job.max = max;
-  job.orb = frame;
   job.colours = colours;
-  impl_->queue(list, job);
+  impl_->orb = frame;
+  Impl::queue(list, job);
 }
 
-void PacerView::wave(ImDrawList* list, ImVec2 min, ImVec2 max, const WaveFrame& frame,
-                     const Palette& colours) {
+void PacerView::wave(ImDrawList* list, ImVec2 min, ImVec2 max, const WaveFrame& frame, const Palette& colours) {
   Impl::Job& job = impl_->wave_job;
   job.min = min;
   job.max = max;
-  job.wave = frame;
   job.colours = colours;
-  impl_->queue(list, job);
+  impl_->build_wave(frame, colours, max.x - min.x, max.y - min.y);
+  Impl::queue(list, job);
+}
+
+void PacerView::card(ImDrawList* list, ImVec2 min, ImVec2 max, float rounding, const Rgb& fill,
+                     const Rgb& background) {
+  if (impl_->cards_used == kMaxCards) {
+    list->AddRectFilled(min, max, fill.u32(), rounding);
+    return;
+  }
+  Impl::Job& job = impl_->card_jobs[impl_->cards_used++];
+  job.min = min;
+  job.max = max;
+  job.rounding = rounding;
+  job.fill = fill;
+  job.colours.background = background;
+  Impl::queue(list, job);
 }
 
 }  // namespace respira::app

@@ -1,11 +1,12 @@
 #pragma once
-// Draws the orb and the wave with our own GLSL (shaders/) inside ImGui layouts. Each is
-// queued as an ImDrawList callback: when ImGui renders, the callback draws one full-screen
-// triangle with our program into a small offscreen texture (kRenderScale of the widget in
-// each direction: the shaders draw only soft light, which scales up invisibly) and blits
-// it into the widget's rectangle; ImGui's state is restored right after, and the crisp
-// strokes (measured ring, curves) are drawn on top by the panel with ImGui. On Mesa's
-// software renderer this keeps the frame within a few milliseconds.
+// Draws the orb, the wave and the live screen's cards with our own GLSL (shaders/) inside
+// ImGui layouts. Each is queued as an ImDrawList callback: when ImGui renders, the
+// callback points the viewport at the widget's rectangle, clipped like the ImGui window
+// it sits in, and draws straight into the window at full resolution; ImGui's state is
+// restored right after. Nothing goes through an offscreen target: on Mesa's software
+// renderer switching render targets stalls for the rasteriser threads and a scaled blit
+// costs as much as shading, so the shaders instead keep every pixel cheap (no per-pixel
+// array look-ups or trigonometry) and draw the crisp rings and curves themselves.
 
 #include <array>
 #include <memory>
@@ -16,8 +17,7 @@
 namespace respira::app {
 
 inline constexpr int kWaveSamples = 128;
-inline constexpr float kRenderScale = 0.5f;
-// Geometry shared by the shaders (as uniforms) and the strokes the panel draws on top.
+// Geometry shared by the shaders (as uniforms) and the panel's layout.
 inline constexpr float kOrbRadiusEmpty = 0.13f;  // of the rectangle's shorter side
 inline constexpr float kOrbRadiusFull = 0.41f;
 inline constexpr float kWaveBottom = 0.14f;      // volume 0, fraction of the height from below
@@ -46,16 +46,22 @@ struct WaveFrame {
 
 class PacerView {
  public:
-  // Compiles shaders/fullscreen.vert, orb.frag and wave.frag; throws AppError naming the
-  // file and the compiler's log. Needs a current OpenGL 3.3 context.
+  // Compiles the shaders in shaders/; throws AppError naming the file and the compiler's
+  // log. Needs a current OpenGL 3.3 context.
   PacerView();
   ~PacerView();
   PacerView(const PacerView&) = delete;
   PacerView& operator=(const PacerView&) = delete;
 
+  // Call before building each frame: cards queued last frame are forgotten.
+  void new_frame();
+
   // Queue drawing into the rectangle [min, max) of the current window.
   void orb(ImDrawList* list, ImVec2 min, ImVec2 max, const OrbFrame& frame, const Palette& colours);
   void wave(ImDrawList* list, ImVec2 min, ImVec2 max, const WaveFrame& frame, const Palette& colours);
+  // A rounded card in `fill` on the window's background colour (what it must sit on).
+  void card(ImDrawList* list, ImVec2 min, ImVec2 max, float rounding, const Rgb& fill, const Rgb& background);
+
 
  private:
   struct Impl;

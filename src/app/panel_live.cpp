@@ -41,7 +41,7 @@ void metric(UiContext& c, const char* label, const char* value, const char* unit
   const float line = ImGui::GetTextLineHeight();
   const float value_h = c.fonts.heading->FontSize;
   const float height = line * 2.0f + value_h + 22.0f;
-  list->AddRectFilled(at, {at.x + width, at.y + height}, p.surface.u32(), 10.0f);
+  c.view.card(list, at, {at.x + width, at.y + height}, 10.0f, p.surface, p.background);
   list->AddText({at.x + 14.0f, at.y + 8.0f}, p.muted.u32(), label);
   const ImVec2 value_at{at.x + 14.0f, at.y + 10.0f + line};
   list->AddText(c.fonts.heading, value_h, value_at, p.text.u32(), value);
@@ -100,11 +100,6 @@ void LivePanel::draw_pacer(UiContext& c, ImVec2 size) const {
   c.view.orb(list, {centre.x - side * 0.5f, centre.y - side * 0.5f}, {centre.x + side * 0.5f, centre.y + side * 0.5f},
              orb, p);
   ImGui::Dummy({size.x, orb_max.y - orb_min.y});
-  if (orb.measured >= 0.0f && !dim) {  // the person's own breath: a crisp ring on the soft light
-    const float radius = orb_radius(orb.measured, side);
-    list->AddCircle(centre, radius, p.measured.u32(0.18f), 128, 7.0f);
-    list->AddCircle(centre, radius, p.measured.u32(0.95f), 128, 2.2f);
-  }
   if (dim) {
     centred_text(list, c.fonts.body, {centre.x, orb_max.y - 24.0f}, p.muted.u32(0.6f),
                  "Eyes closed: follow the tone.  E shows the screen again.");
@@ -140,38 +135,18 @@ void LivePanel::draw_pacer(UiContext& c, ImVec2 size) const {
   c.view.wave(list, wave_min, {wave_min.x + size.x, wave_min.y + wave_h}, wave, p);
   ImGui::Dummy({size.x, wave_h});
   if (!dim) {
-    // Crisp strokes over the shader's glow: the guide in the orb's colours (dimmer in the
-    // past), the measured breath in near-white, and a bead at "now".
-    const auto point = [&](int i, float volume) {
-      return ImVec2{wave_min.x + size.x * static_cast<float>(i) / (kWaveSamples - 1),
-                    wave_min.y + wave_h * (1.0f - (kWaveBottom + (kWaveTop - kWaveBottom) * volume))};
-    };
-    const auto hue = [&](float share, float alpha) {
-      const Rgb mixed{p.inhale.r + (p.exhale.r - p.inhale.r) * share, p.inhale.g + (p.exhale.g - p.inhale.g) * share,
-                      p.inhale.b + (p.exhale.b - p.inhale.b) * share};
-      return mixed.u32(alpha);
-    };
-    for (int i = 1; i < kWaveSamples; ++i) {
-      const auto k = static_cast<std::size_t>(i);
-      const bool past = static_cast<float>(i) / (kWaveSamples - 1) < wave.now;
-      list->AddLine(point(i - 1, wave.guide[k - 1]), point(i, wave.guide[k]), hue(wave.hue[k], past ? 0.5f : 1.0f), 2.5f);
-    }
-    ImVec2 trace[kWaveSamples];
-    int run = 0;
-    for (int i = 0; i <= kWaveSamples; ++i) {
-      const bool known = i < kWaveSamples && wave.trace[static_cast<std::size_t>(i)] >= 0.0f;
-      if (known) trace[run++] = point(i, wave.trace[static_cast<std::size_t>(i)]);
-      if (!known && run > 0) {
-        if (run >= 2) list->AddPolyline(trace, run, p.measured.u32(0.95f), 0, 2.5f);
-        run = 0;
-      }
-    }
+    // "Now": a faint line and a bead on the guide, ringed in the measured colour.
     const float now_x = wave_min.x + size.x * wave.now;
     list->AddLine({now_x, wave_min.y}, {now_x, wave_min.y + wave_h}, p.measured.u32(0.12f), 1.0f);
     const float now_volume = static_cast<float>(guide.volume);
     const ImVec2 bead{now_x, wave_min.y + wave_h * (1.0f - (kWaveBottom + (kWaveTop - kWaveBottom) * now_volume))};
-    list->AddCircleFilled(bead, 6.0f, hue(exhale_share(guide), 1.0f), 24);
-    list->AddCircle(bead, 6.0f, p.measured.u32(0.6f), 24, 1.5f);
+    const Rgb& in = p.inhale;
+    const Rgb& out = p.exhale;
+    const float share = exhale_share(guide);
+    const Rgb bead_colour{in.r + (out.r - in.r) * share, in.g + (out.g - in.g) * share, in.b + (out.b - in.b) * share};
+    list->AddCircleFilled(bead, 11.0f, bead_colour.u32(0.18f), 24);
+    list->AddCircleFilled(bead, 6.0f, bead_colour.u32(), 20);
+    list->AddCircle(bead, 6.0f, p.measured.u32(0.6f), 20, 1.5f);
     const float line = ImGui::GetTextLineHeight();
     list->AddText({wave_min.x + 10.0f, wave_min.y + 6.0f}, p.muted.u32(0.8f), "20 s ago");
     list->AddText({wave_min.x + size.x - ImGui::CalcTextSize("ahead").x - 10.0f, wave_min.y + 6.0f},

@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -113,6 +115,57 @@ double peak_rss_mb() {
   }
   return -1.0;
 }
+
+// The benchmark's record: wall time of each stage of each frame after the warm-up. A
+// frame is everything the window does for it except waiting for the next one: build (the
+// trainer update and the ImGui frame), submit (GL calls), rasterise (glFinish, so Mesa's
+// software rasteriser threads are counted) and present (SwapBuffers' copy to the window).
+class FrameBenchmark {
+ public:
+  static constexpr int kWarmupFrames = 60;  // 1 s: shader variants compile on first use
+
+  explicit FrameBenchmark(int frames) : wanted_(frames) {
+    for (auto& stage : stages_) stage.reserve(static_cast<std::size_t>(frames));
+  }
+  bool done() const { return static_cast<int>(stages_[0].size()) >= wanted_; }
+
+  // Stage boundaries in seconds: start, built, submitted, rasterised, presented.
+  void record(int frame, const std::array<double, 5>& at) {
+    if (frame == kWarmupFrames) cpu_start_s_ = process_cpu_s();
+    if (frame < kWarmupFrames) return;
+    for (std::size_t k = 0; k < stages_.size(); ++k) stages_[k].push_back((at[k + 1] - at[k]) * 1000.0);
+    total_.push_back((at[4] - at[0]) * 1000.0);
+  }
+
+  void print(const AppOptions& options, double first_frame_age_s, double first_frame_s) const {
+    const double cpu_ms = (process_cpu_s() - cpu_start_s_) * 1000.0 / static_cast<double>(total_.size());
+    const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    const char* threads = std::getenv("LP_NUM_THREADS");
+    std::printf("renderer            %s (LP_NUM_THREADS %s)\n", renderer ? renderer : "?", threads ? threads : "unset");
+    std::printf("frames              %zu of the live screen at %dx%d, paced at 60 fps, after %d warm-up frames\n",
+                total_.size(), options.width, options.height, kWarmupFrames);
+    std::printf("frame time ms       median %.2f  p95 %.2f  max %.2f  (build + submit + rasterise + present; idle wait excluded)\n",
+                quantile(total_, 0.5), quantile(total_, 0.95), quantile(total_, 1.0));
+    std::printf("  stage medians ms  build %.2f  submit %.2f  rasterise %.2f  present %.2f\n", quantile(stages_[0], 0.5),
+                quantile(stages_[1], 0.5), quantile(stages_[2], 0.5), quantile(stages_[3], 0.5));
+    std::printf("CPU per frame ms    %.2f  (all threads of this process, rasteriser threads included)\n", cpu_ms);
+    std::printf("first frame         %.0f ms after process start (%.0f ms after the window code began)\n",
+                first_frame_age_s * 1000.0, first_frame_s * 1000.0);
+    std::printf("peak memory         %.1f MB (VmHWM)\n", peak_rss_mb());
+  }
+
+ private:
+  static double quantile(std::vector<double> values, double q) {
+    std::sort(values.begin(), values.end());
+    const auto last = values.size() - 1;
+    return values[std::min(last, static_cast<std::size_t>(q * static_cast<double>(values.size())))];
+  }
+
+  int wanted_;
+  std::array<std::vector<double>, 4> stages_;
+  std::vector<double> total_;
+  double cpu_start_s_ = 0.0;
+};
 
 void save_screenshot(const std::filesystem::path& path, int width, int height) {
   std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * height * 3);
@@ -263,12 +316,11 @@ int run_app(const AppOptions& options) {
   const double start_s = glfwGetTime();
   double first_frame_s = -1.0;
   double first_frame_age_s = -1.0;
-  std::vector<double> frame_ms;
-  double benchmark_cpu_start_s = 0.0;
+  std::optional<FrameBenchmark> benchmark;
+  if (options.benchmark_frames > 0) benchmark.emplace(options.benchmark_frames);
   int frames = 0;
   while (!glfwWindowShouldClose(window.handle)) {
     const double frame_start = glfwGetTime();
-    if (frames == 1) benchmark_cpu_start_s = process_cpu_s();  // after the first (warm-up) frame
     if (context.fonts_dirty) {
       context.fonts_dirty = false;
       rebuild_fonts(context);
@@ -280,8 +332,10 @@ int run_app(const AppOptions& options) {
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     const UiCommands commands = std::exchange(g_commands, UiCommands{});
+    view.new_frame();
     ui.Draw(commands);
     ImGui::Render();
+    const double built = glfwGetTime();
 
     int fb_width = 0, fb_height = 0;
     glfwGetFramebufferSize(window.handle, &fb_width, &fb_height);
@@ -290,19 +344,21 @@ int run_app(const AppOptions& options) {
     glClearColor(clear.r, clear.g, clear.b, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    const double submitted = glfwGetTime();
 
     const bool shoot = options.screenshot && frame_start - start_s >= options.after_s;
     if (shoot) save_screenshot(*options.screenshot, fb_width, fb_height);
-    if (options.benchmark_frames > 0) glFinish();  // count the (software) GPU work too
+    if (benchmark) glFinish();  // count the (software) GPU work too
+    const double finished = glfwGetTime();
     glfwSwapBuffers(window.handle);
     ++frames;
     if (first_frame_s < 0.0) {
       first_frame_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - entered).count();
       first_frame_age_s = process_age_s();
     }
-    if (options.benchmark_frames > 0) {
-      frame_ms.push_back((glfwGetTime() - frame_start) * 1000.0);
-      if (frames >= options.benchmark_frames) break;
+    if (benchmark) {
+      benchmark->record(frames - 1, {frame_start, built, submitted, finished, glfwGetTime()});
+      if (benchmark->done()) break;
     }
     if (shoot) break;
     if (context.settings_dirty && !unattended) {
@@ -310,10 +366,11 @@ int run_app(const AppOptions& options) {
       save_settings(settings, settings_path);
     }
 
-    // Vsync blocks in SwapBuffers; where there is none, wait out the rest of the frame
-    // for events instead of spinning.
+    // Vsync blocks in SwapBuffers; where there is none (Xvfb, and the benchmark, which
+    // keeps it off so the present is timed without the wait), wait out the rest of the
+    // frame for events instead of spinning.
     const double left = kFrameSeconds - (glfwGetTime() - frame_start);
-    if (options.benchmark_frames == 0 && left > 0.0) {
+    if (left > 0.0) {
       glfwWaitEventsTimeout(left);
     } else {
       glfwPollEvents();
@@ -323,23 +380,7 @@ int run_app(const AppOptions& options) {
     trainer->finish(std::nullopt);  // closing the window keeps what was practised
   }
 
-  if (options.benchmark_frames > 0) {
-    std::vector<double> sorted = frame_ms;
-    std::sort(sorted.begin(), sorted.end());
-    double sum = 0.0;
-    for (double ms : frame_ms) sum += ms;
-    const auto at = [&](double q) { return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(q * sorted.size()))]; };
-    const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
-    std::printf("renderer            %s\n", renderer ? renderer : "?");
-    std::printf("frames              %d (live screen, %dx%d, vsync off)\n", frames, options.width, options.height);
-    std::printf("frame time ms       mean %.2f  median %.2f  p95 %.2f  max %.2f  (wall clock)\n",
-                sum / frame_ms.size(), at(0.5), at(0.95), sorted.back());
-    std::printf("CPU per frame ms    %.2f  (all threads of this process, frames 2..%d)\n",
-                (process_cpu_s() - benchmark_cpu_start_s) * 1000.0 / std::max(1, frames - 1), frames);
-    std::printf("first frame         %.0f ms after process start (%.0f ms after the window code began)\n",
-                first_frame_age_s * 1000.0, first_frame_s * 1000.0);
-    std::printf("peak memory         %.1f MB (VmHWM)\n", peak_rss_mb());
-  }
+  if (benchmark) benchmark->print(options, first_frame_age_s, first_frame_s);
   return 0;
 }
 

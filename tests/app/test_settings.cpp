@@ -87,9 +87,9 @@ TEST_CASE("the source is the one asked for, else the saved one, else mic, else t
 }
 
 TEST_CASE("shaders and assets are found, and a missing file names where it was looked for", "[app]") {
-  CHECK(find_data_file("shaders/orb.frag"));
-  CHECK(find_data_file("shaders/wave.frag"));
-  CHECK(find_data_file("shaders/fullscreen.vert"));
+  for (const char* shader : {"fullscreen.vert", "orb.frag", "card.frag", "wave.vert", "wave_fill.frag", "wave_line.frag"}) {
+    CHECK(find_data_file(std::filesystem::path("shaders") / shader));
+  }
   CHECK(find_data_file(kBundledRecording));
   CHECK(find_data_file("assets/recordings/LICENSE.neurokit2"));
   CHECK_FALSE(find_data_file("shaders/none.frag"));
