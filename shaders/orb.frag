@@ -6,7 +6,7 @@
 // orb's square. Everything that is the same for every pixel (colour, radii, light
 // position, drift phases) arrives precomputed, and no term needs trigonometry: on a
 // software renderer each pixel's instructions are the frame's cost. Compiled twice: with
-// HALO_ONLY for the whole square, and in full for the box around the orb itself.
+// HALO_ONLY for the ring around the orb, and in full for the orb's disc (orb.vert).
 
 in vec2 v_uv;
 out vec4 frag_color;
@@ -20,7 +20,7 @@ uniform float u_halo;          // halo strength, grows with the breath
 uniform vec3 u_highlight;      // light spot centre (x, y) and its falloff (-log2 per unit^2)
 uniform vec2 u_drift;          // phases of the slow inner drift (0 with reduced motion)
 uniform float u_motion;        // drift depth: 0.06 normal, 0 with reduced motion
-uniform float u_ring;          // 1 when the measured ring is shown, 0 with eyes closed
+uniform float u_show_ring;     // 1 when the measured ring is shown, 0 with eyes closed
 uniform float u_dim;           // 0 normal, 0.9 eyes-closed (nearly dark)
 uniform vec3 u_measured_color;
 uniform vec3 u_background;
@@ -41,16 +41,16 @@ void main() {
   float r = length(p);
 
   // Background: the window's own colour (this square sits seamlessly on it) lit by a halo
-  // that grows with the breath and fades to nothing before the square's edge.
+  // that grows with the breath and fades to nothing before the square's inscribed circle.
   float outside = max(r - u_radius, 0.0);
   float wide = exp2(outside * -10.1);          // exp(-7 d)
   float near = wide * wide;
   near *= near;                                // exp(-28 d): the bright band at the rim
   float halo = wide * u_halo + near * 0.16;
-  halo *= 1.0 - smoothstep(0.34, 0.5, max(abs(p.x), abs(p.y)));
+  halo *= 1.0 - smoothstep(0.34, 0.5, r);
   vec3 colour = u_background + u_tint * halo;
 
-#ifndef HALO_ONLY  // the halo pass covers the square; the full pass only the orb's own box
+#ifndef HALO_ONLY  // the halo pass covers the ring outside the orb; the full pass its disc
 
   // The orb: lit from slightly above, brighter core, soft rim (a 2.4 px edge).
   float body = clamp((u_radius - r) * u_unit * 0.4167 + 0.5, 0.0, 1.0);
@@ -67,8 +67,8 @@ void main() {
   if (u_measured >= 0.0) {
     float d = abs(r - u_measured) * u_unit;  // pixels from the ring's centre line
     colour = mix(colour, u_measured_color, exp2(d * -0.16) * 0.2);
-    colour = mix(colour, u_measured_color, clamp(4.0 - d, 0.0, 1.0) * 0.18 * u_ring);
-    colour = mix(colour, u_measured_color, clamp(1.6 - d, 0.0, 1.0) * 0.95 * u_ring);
+    colour = mix(colour, u_measured_color, clamp(4.0 - d, 0.0, 1.0) * 0.18 * u_show_ring);
+    colour = mix(colour, u_measured_color, clamp(1.6 - d, 0.0, 1.0) * 0.95 * u_show_ring);
   }
 
   colour = mix(colour, u_background, u_dim);  // eyes closed: only a faint orb

@@ -17,7 +17,8 @@ namespace respira::app {
 
 namespace {
 
-constexpr std::size_t kMaxCards = 16;  // more in one frame fall back to ImGui's own fill
+constexpr std::size_t kMaxCards = 16;
+constexpr GLsizei kOrbSides = 16;  // as in shaders/orb.vert  // more in one frame fall back to ImGui's own fill
 
 // `defines` ("#define X\n" lines) go right after the file's #version line.
 GLuint compile(GLenum kind, const std::filesystem::path& file, const std::string& defines = "") {
@@ -101,11 +102,11 @@ struct WaveVertex {
 
 struct PacerView::Impl {
   struct OrbProgram : Program {
-    GLint unit, radius, measured_radius, tint, halo, highlight, drift, motion, ring, dim;
+    GLint unit, radius, measured_radius, tint, halo, highlight, drift, motion, show_ring, dim, ring;
     explicit OrbProgram(GLuint program)
         : Program(program), unit(at("u_unit")), radius(at("u_radius")), measured_radius(at("u_measured")),
           tint(at("u_tint")), halo(at("u_halo")), highlight(at("u_highlight")), drift(at("u_drift")),
-          motion(at("u_motion")), ring(at("u_ring")), dim(at("u_dim")) {}
+          motion(at("u_motion")), show_ring(at("u_show_ring")), dim(at("u_dim")), ring(at("u_ring")) {}
   };
   struct WaveFillProgram : Program {
     GLint height, brightness;
@@ -158,8 +159,8 @@ struct PacerView::Impl {
   std::size_t measured_run_count = 0;
 
   Impl()
-      : orb_program(build_program("fullscreen.vert", "orb.frag")),
-        halo_program(build_program("fullscreen.vert", "orb.frag", "#define HALO_ONLY\n")),
+      : orb_program(build_program("orb.vert", "orb.frag")),
+        halo_program(build_program("orb.vert", "orb.frag", "#define HALO_ONLY\n")),
         wave_fill_program(build_program("wave.vert", "wave_fill.frag")),
         wave_line_program(build_program("wave.vert", "wave_line.frag")),
         card_program(build_program("fullscreen.vert", "card.frag")) {
@@ -219,38 +220,32 @@ struct PacerView::Impl {
     if (cx1 <= cx0 || cy1 <= cy0 || w < 2 || h < 2) return;
     glViewport(x0, y0, w, h);
     glEnable(GL_SCISSOR_TEST);
-    const GLint scissor[4] = {static_cast<GLint>(to_fb_x(cx0)), static_cast<GLint>(to_fb_y(cy1)),
-                              static_cast<GLint>(std::ceil((cx1 - cx0) * scale.x)),
-                              static_cast<GLint>(std::ceil((cy1 - cy0) * scale.y))};
-    glScissor(scissor[0], scissor[1], scissor[2], scissor[3]);
+    glScissor(static_cast<GLint>(to_fb_x(cx0)), static_cast<GLint>(to_fb_y(cy1)),
+              static_cast<GLsizei>(std::ceil((cx1 - cx0) * scale.x)),
+              static_cast<GLsizei>(std::ceil((cy1 - cy0) * scale.y)));
     glDisable(GL_BLEND);  // the orb, the ground and the cards paint opaque pixels over what they know lies beneath
     switch (job.kind) {
-      case Kind::orb: draw_orb(job, x0, y0, w, h, scissor); break;
+      case Kind::orb: draw_orb(job, w, h); break;
       case Kind::wave: draw_wave(job); break;
       case Kind::card: draw_card(job, to_fb_x(job.min.x), to_fb_y(job.max.y), to_fb_x(job.max.x), to_fb_y(job.min.y),
                                  job.rounding * scale.x); break;
     }
   }
 
-  // Two passes: the halo over the whole square, then the full shader only over the
-  // orb's own box (scissored; same viewport, so both agree to the pixel), which keeps the
-  // body's lighting off most of the square's pixels.
-  void draw_orb(const Job& job, GLint x0, GLint y0, GLsizei w, GLsizei h, const GLint clip[4]) const {
+  // Two passes over a 16-sided ring (orb.vert): the halo from just inside the orb's
+  // rim out to where it has faded, then the full shader over the disc inside, so the
+  // body's lighting is computed only where the body is.
+  void draw_orb(const Job& job, GLsizei w, GLsizei h) const {
     const float unit = static_cast<float>(std::min(w, h));
     const float radius = kOrbRadiusEmpty + (kOrbRadiusFull - kOrbRadiusEmpty) * std::clamp(orb.target, 0.0f, 1.0f);
-    set_orb_uniforms(halo_program, job, w, h, radius);
+    const float disc = radius + 3.0f / unit;  // the rim's anti-aliasing reaches 1.2 px out
     glBindVertexArray(empty_vertex_array);
-    glDrawArrays(GL_TRIANGLES, 0, 3);
-
-    const float box = radius * unit + 3.0f;  // the rim's anti-aliasing reaches 1.2 px out
-    const GLint bx0 = std::max(clip[0], static_cast<GLint>(std::floor(x0 + 0.5f * w - box)));
-    const GLint by0 = std::max(clip[1], static_cast<GLint>(std::floor(y0 + 0.5f * h - box)));
-    const GLint bx1 = std::min(clip[0] + clip[2], static_cast<GLint>(std::ceil(x0 + 0.5f * w + box)));
-    const GLint by1 = std::min(clip[1] + clip[3], static_cast<GLint>(std::ceil(y0 + 0.5f * h + box)));
-    if (bx1 <= bx0 || by1 <= by0) return;
-    glScissor(bx0, by0, bx1 - bx0, by1 - by0);
+    set_orb_uniforms(halo_program, job, w, h, radius);
+    glUniform2f(halo_program.ring, disc, 0.5f);
+    glDrawArrays(GL_TRIANGLES, 0, kOrbSides * 6);
     set_orb_uniforms(orb_program, job, w, h, radius);
-    glDrawArrays(GL_TRIANGLES, 0, 3);
+    glUniform2f(orb_program.ring, 0.0f, disc);
+    glDrawArrays(GL_TRIANGLES, 0, kOrbSides * 6);
   }
 
   void set_orb_uniforms(const OrbProgram& p, const Job& job, GLsizei w, GLsizei h, float radius) const {
@@ -270,7 +265,7 @@ struct PacerView::Impl {
     glUniform3f(p.highlight, -0.25f * radius, 0.32f * radius, -4.1218f / (radius * radius));  // exp(-d^2 / 0.35 r^2)
     glUniform2f(p.drift, -std::fmod(orb.time_s * 0.9f / kTurn, 1.0f), std::fmod(orb.time_s * 0.3f / kTurn, 1.0f));
     glUniform1f(p.motion, 0.06f * orb.motion);
-    glUniform1f(p.ring, 1.0f - orb.dim);
+    glUniform1f(p.show_ring, 1.0f - orb.dim);
     glUniform1f(p.dim, 0.9f * orb.dim);
     glUniform3f(p.measured, c.measured.r, c.measured.g, c.measured.b);
     glUniform3f(p.background, c.background.r, c.background.g, c.background.b);

@@ -152,6 +152,11 @@ class FrameBenchmark {
     std::printf("first frame         %.0f ms after process start (%.0f ms after the window code began)\n",
                 first_frame_age_s * 1000.0, first_frame_s * 1000.0);
     std::printf("peak memory         %.1f MB (VmHWM)\n", peak_rss_mb());
+    std::ifstream load("/proc/loadavg");
+    double load_1min = -1.0;
+    load >> load_1min;
+    std::printf("machine load        %.2f (1-minute average over %ld CPUs; other work slows the rasteriser threads)\n",
+                load_1min, sysconf(_SC_NPROCESSORS_ONLN));
   }
 
  private:
