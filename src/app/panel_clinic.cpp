@@ -84,6 +84,10 @@ void ClinicPanel::Draw(UiContext& c) {
     start_loading(c);
   }
 
+  if (!have_rows_) {
+    ImGui::TextColored(p.muted.vec4(), "Reading every patient's record from %s...", c.repository->describe().c_str());
+    return;
+  }
   std::size_t flagged = 0;
   for (const auto& row : rows_) flagged += row.flagged() ? 1 : 0;
   ImGui::TextColored(p.muted.vec4(), "%zu patients  |  %zu with a flag up  |  %s%s", rows_.size(), flagged,
@@ -91,10 +95,9 @@ void ClinicPanel::Draw(UiContext& c) {
   ImGui::SameLine();
   if (ImGui::SmallButton("Refresh") && !arriving_.valid()) start_loading(c);
   if (!error_.empty()) ImGui::TextColored(p.warn.vec4(), "%s", error_.c_str());
-  if (!have_rows_) return;
   if (rows_.empty()) {
-    ImGui::Dummy({0.0f, 20.0f});
-    ImGui::TextColored(p.muted.vec4(), "No patients yet. Add one on the Start screen or with `respira patient add`.");
+    if (error_.empty())
+      ImGui::TextColored(p.muted.vec4(), "No patients yet. Add one on the Start screen or with `respira patient add`.");
     return;
   }
   ImGui::TextColored(p.muted.vec4(), "Choose a patient (click, or arrows then Enter) to open their progress.");

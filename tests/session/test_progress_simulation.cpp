@@ -294,5 +294,21 @@ TEST_CASE("an 8-week simulated patient through the real store", "[progress][simu
     const std::string text = progress_text(p);
     CHECK(text.find("Programme: stage 4 of 4") != std::string::npos);
     CHECK(text.find("PLATEAU") != std::string::npos);
+
+    // Each flag is worded once and reads the same in the text, the report and FHIR.
+    const std::string plateau = plateau_description(*p.report.plateau);
+    CHECK(plateau.find(" over the last " + std::to_string(p.report.plateau->window) + " sessions (slope ") !=
+          std::string::npos);
+    CHECK(text.find("  PLATEAU: " + plateau + "\n") != std::string::npos);
+    CHECK(html.find("<li><strong>Plateau</strong>: " + plateau + ".</li>") != std::string::npos);
+    CHECK(flags[2]["code"]["text"] == "Plateau: " + plateau);
+    const std::string spike = flare_up_description(p, p.report.flare_ups[0]);
+    const std::string marked = flare_up_description(p, p.report.flare_ups[1]);
+    CHECK(spike == "pre-session tension 9 at or above 8.0 (baseline median 6)");  // session 17
+    CHECK(marked == "marked by the patient");                                     // session 32
+    CHECK(text.find(": " + spike + "\n") != std::string::npos);
+    CHECK(html.find(": " + spike + "</li>") != std::string::npos);
+    CHECK(flags[0]["code"]["text"] == "Flare-up: " + spike);
+    CHECK(flags[1]["code"]["text"] == "Flare-up: " + marked);
   }
 }
