@@ -8,12 +8,12 @@
 // software renderer each pixel's instructions are the frame's cost. Compiled twice: with
 // HALO_ONLY for the ring around the orb, and in full for the orb's disc (orb.vert).
 
-in vec2 v_uv;
+in vec2 v_p;                   // position from the orb's centre, shorter-side units
 out vec4 frag_color;
 
-uniform vec2 u_size;           // viewport (the orb's square) in pixels
-uniform float u_unit;          // its shorter side in pixels
+uniform float u_unit;          // the orb square's side in pixels
 uniform float u_radius;        // orb radius, shorter-side units
+uniform float u_inv_radius;    // 1 / u_radius
 uniform float u_measured;      // radius of the measured breath, shorter-side units; negative when unknown
 uniform vec3 u_tint;           // the guide's colour now (inhale .. exhale hue)
 uniform float u_halo;          // halo strength, grows with the breath
@@ -36,16 +36,20 @@ float soft_wave(float x) {
 }
 
 void main() {
-  vec2 px = v_uv * u_size;
-  vec2 p = (px - 0.5 * u_size) / u_unit;
+  vec2 p = v_p;
   float r = length(p);
 
   // Background: the window's own colour (this square sits seamlessly on it) lit by a halo
   // that grows with the breath and fades to nothing before the square's inscribed circle.
   float outside = max(r - u_radius, 0.0);
+#ifdef HALO_ONLY
   float wide = exp2(outside * -10.1);          // exp(-7 d)
   float near = wide * wide;
   near *= near;                                // exp(-28 d): the bright band at the rim
+#else  // within 3 px of the rim: the first-order terms are exact to 1/255
+  float wide = 1.0 - 7.0 * outside;
+  float near = 1.0 - 28.0 * outside;
+#endif
   float halo = wide * u_halo + near * 0.16;
   halo *= 1.0 - smoothstep(0.34, 0.5, r);
   vec3 colour = u_background + u_tint * halo;
@@ -54,7 +58,7 @@ void main() {
 
   // The orb: lit from slightly above, brighter core, soft rim (a 2.4 px edge).
   float body = clamp((u_radius - r) * u_unit * 0.4167 + 0.5, 0.0, 1.0);
-  float depth = min(r / u_radius, 1.0);
+  float depth = min(r * u_inv_radius, 1.0);
   vec2 light = p - u_highlight.xy;
   float highlight = exp2(dot(light, light) * u_highlight.z);
   vec3 inner = u_tint * (1.05 - 0.5 * depth * depth + 0.25 * smoothstep(0.75, 1.0, depth)) + vec3(0.16 * highlight);
@@ -66,11 +70,12 @@ void main() {
   // The person's own breath: a soft glow, a faint 7 px band and a crisp 2.2 px ring.
   if (u_measured >= 0.0) {
     float d = abs(r - u_measured) * u_unit;  // pixels from the ring's centre line
-    colour = mix(colour, u_measured_color, exp2(d * -0.16) * 0.2);
-    colour = mix(colour, u_measured_color, clamp(4.0 - d, 0.0, 1.0) * 0.18 * u_show_ring);
-    colour = mix(colour, u_measured_color, clamp(1.6 - d, 0.0, 1.0) * 0.95 * u_show_ring);
+    float glow = exp2(d * -0.16) * 0.2;
+    float band = clamp(4.0 - d, 0.0, 1.0) * 0.18 * u_show_ring;
+    float ring = clamp(1.6 - d, 0.0, 1.0) * 0.95 * u_show_ring;
+    colour = mix(colour, u_measured_color, 1.0 - (1.0 - glow) * (1.0 - band) * (1.0 - ring));  // the three laid on in turn
   }
 
   colour = mix(colour, u_background, u_dim);  // eyes closed: only a faint orb
-  frag_color = vec4(colour + dither(px) / 255.0, 1.0);
+  frag_color = vec4(colour + dither(gl_FragCoord.xy) / 255.0, 1.0);
 }

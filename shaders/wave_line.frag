@@ -12,13 +12,14 @@ out vec4 frag_color;
 
 uniform vec4 u_glow;           // core weight, tail rate (-log2 per pixel), tail weight, stroke alpha
 uniform float u_reach;         // 1 / (ribbon half width)^2: the glow fades out before the edge
-uniform float u_brightness;
 
 void main() {
   float d = abs(v_value.x) * v_value.z;
   float strength = v_value.y;
   float fade = max(1.0 - d * d * u_reach, 0.0);
-  float glow = min((exp2(d * d * -0.2885) * u_glow.x + exp2(d * u_glow.y) * u_glow.z) * strength * fade, 1.0);
+  float core = max(1.0 - d * d * 0.0625, 0.0);  // (1 - d^2/16)^3, within 0.06 of exp(-d^2/5)
+  core *= core * core;
+  float glow = min((core * u_glow.x + exp2(d * u_glow.y) * u_glow.z) * strength * fade, 1.0);
   float stroke = clamp(1.75 - d, 0.0, 1.0) * u_glow.w * (strength - 0.1) * 1.1111;
-  frag_color = vec4(v_colour * u_brightness, 1.0 - (1.0 - glow) * (1.0 - stroke));
+  frag_color = vec4(v_colour, 1.0 - (1.0 - glow) * (1.0 - stroke));
 }

@@ -96,27 +96,27 @@ struct WaveVertex {
   float u, v;          // 0..1 across the wave's rectangle, y up
   float value, strength, across;
   Rgb colour;
+  Rgb ground;          // the ground pass only
 };
 
 }  // namespace
 
 struct PacerView::Impl {
   struct OrbProgram : Program {
-    GLint unit, radius, measured_radius, tint, halo, highlight, drift, motion, show_ring, dim, ring;
+    GLint unit, radius, inv_radius, measured_radius, tint, halo, highlight, drift, motion, show_ring, dim, ring;
     explicit OrbProgram(GLuint program)
-        : Program(program), unit(at("u_unit")), radius(at("u_radius")), measured_radius(at("u_measured")),
+        : Program(program), unit(at("u_unit")), radius(at("u_radius")), inv_radius(at("u_inv_radius")),
+          measured_radius(at("u_measured")),
           tint(at("u_tint")), halo(at("u_halo")), highlight(at("u_highlight")), drift(at("u_drift")),
           motion(at("u_motion")), show_ring(at("u_show_ring")), dim(at("u_dim")), ring(at("u_ring")) {}
   };
   struct WaveFillProgram : Program {
-    GLint height, brightness;
-    explicit WaveFillProgram(GLuint program)
-        : Program(program), height(at("u_height")), brightness(at("u_brightness")) {}
+    GLint height;
+    explicit WaveFillProgram(GLuint program) : Program(program), height(at("u_height")) {}
   };
   struct WaveLineProgram : Program {
-    GLint glow, reach, brightness;
-    explicit WaveLineProgram(GLuint program)
-        : Program(program), glow(at("u_glow")), reach(at("u_reach")), brightness(at("u_brightness")) {}
+    GLint glow, reach;
+    explicit WaveLineProgram(GLuint program) : Program(program), glow(at("u_glow")), reach(at("u_reach")) {}
   };
   struct CardProgram : Program {
     GLint rect, rounding, fill;
@@ -146,6 +146,7 @@ struct PacerView::Impl {
   WaveFillProgram wave_fill_program;
   WaveLineProgram wave_line_program;
   CardProgram card_program;
+  CardProgram flat_card_program;  // card.frag with FLAT: the band without corners
   GLuint empty_vertex_array = 0;  // core profile: even the attribute-less triangle needs a VAO
   GLuint wave_vertex_array = 0;
   GLuint wave_buffer = 0;
@@ -153,7 +154,6 @@ struct PacerView::Impl {
   std::array<Job, kMaxCards> card_jobs;
   std::size_t cards_used = 0;
   OrbFrame orb;
-  float wave_brightness = 1.0f;
   std::array<WaveVertex, 3 * kStrip> wave_vertices{};
   std::array<std::pair<int, int>, kWaveSamples / 2 + 1> measured_runs{};  // first sample, count
   std::size_t measured_run_count = 0;
@@ -163,7 +163,8 @@ struct PacerView::Impl {
         halo_program(build_program("orb.vert", "orb.frag", "#define HALO_ONLY\n")),
         wave_fill_program(build_program("wave.vert", "wave_fill.frag")),
         wave_line_program(build_program("wave.vert", "wave_line.frag")),
-        card_program(build_program("fullscreen.vert", "card.frag")) {
+        card_program(build_program("fullscreen.vert", "card.frag")),
+        flat_card_program(build_program("fullscreen.vert", "card.frag", "#define FLAT\n")) {
     glGenVertexArrays(1, &empty_vertex_array);
     glGenVertexArrays(1, &wave_vertex_array);
     glGenBuffers(1, &wave_buffer);
@@ -178,6 +179,9 @@ struct PacerView::Impl {
     glEnableVertexAttribArray(2);
     glVertexAttribPointer(2, 3, GL_FLOAT, GL_FALSE, sizeof(WaveVertex),
                           reinterpret_cast<const void*>(offsetof(WaveVertex, colour)));
+    glEnableVertexAttribArray(3);
+    glVertexAttribPointer(3, 3, GL_FLOAT, GL_FALSE, sizeof(WaveVertex),
+                          reinterpret_cast<const void*>(offsetof(WaveVertex, ground)));
     glBindVertexArray(0);
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     orb_job.impl = wave_job.impl = this;
@@ -192,7 +196,8 @@ struct PacerView::Impl {
     glDeleteBuffers(1, &wave_buffer);
     glDeleteVertexArrays(1, &wave_vertex_array);
     glDeleteVertexArrays(1, &empty_vertex_array);
-    for (GLuint program : {orb_program.id, halo_program.id, wave_fill_program.id, wave_line_program.id, card_program.id}) {
+    for (GLuint program : {orb_program.id, halo_program.id, wave_fill_program.id, wave_line_program.id, card_program.id,
+                           flat_card_program.id}) {
       glDeleteProgram(program);
     }
   }
@@ -220,15 +225,16 @@ struct PacerView::Impl {
     if (cx1 <= cx0 || cy1 <= cy0 || w < 2 || h < 2) return;
     glViewport(x0, y0, w, h);
     glEnable(GL_SCISSOR_TEST);
-    glScissor(static_cast<GLint>(to_fb_x(cx0)), static_cast<GLint>(to_fb_y(cy1)),
-              static_cast<GLsizei>(std::ceil((cx1 - cx0) * scale.x)),
-              static_cast<GLsizei>(std::ceil((cy1 - cy0) * scale.y)));
+    const GLint scissor[4] = {static_cast<GLint>(to_fb_x(cx0)), static_cast<GLint>(to_fb_y(cy1)),
+                              static_cast<GLint>(std::ceil((cx1 - cx0) * scale.x)),
+                              static_cast<GLint>(std::ceil((cy1 - cy0) * scale.y))};
+    glScissor(scissor[0], scissor[1], scissor[2], scissor[3]);
     glDisable(GL_BLEND);  // the orb, the ground and the cards paint opaque pixels over what they know lies beneath
     switch (job.kind) {
       case Kind::orb: draw_orb(job, w, h); break;
       case Kind::wave: draw_wave(job); break;
       case Kind::card: draw_card(job, to_fb_x(job.min.x), to_fb_y(job.max.y), to_fb_x(job.max.x), to_fb_y(job.min.y),
-                                 job.rounding * scale.x); break;
+                                 job.rounding * scale.x, scissor); break;
     }
   }
 
@@ -240,24 +246,24 @@ struct PacerView::Impl {
     const float radius = kOrbRadiusEmpty + (kOrbRadiusFull - kOrbRadiusEmpty) * std::clamp(orb.target, 0.0f, 1.0f);
     const float disc = radius + 3.0f / unit;  // the rim's anti-aliasing reaches 1.2 px out
     glBindVertexArray(empty_vertex_array);
-    set_orb_uniforms(halo_program, job, w, h, radius);
+    set_orb_uniforms(halo_program, job, unit, radius);
     glUniform2f(halo_program.ring, disc, 0.5f);
     glDrawArrays(GL_TRIANGLES, 0, kOrbSides * 6);
-    set_orb_uniforms(orb_program, job, w, h, radius);
+    set_orb_uniforms(orb_program, job, unit, radius);
     glUniform2f(orb_program.ring, 0.0f, disc);
     glDrawArrays(GL_TRIANGLES, 0, kOrbSides * 6);
   }
 
-  void set_orb_uniforms(const OrbProgram& p, const Job& job, GLsizei w, GLsizei h, float radius) const {
+  void set_orb_uniforms(const OrbProgram& p, const Job& job, float unit, float radius) const {
     const Palette& c = job.colours;
     constexpr float kTurn = 6.2831853f;
     const float measured = orb.measured < 0.0f ? -1.0f
                            : kOrbRadiusEmpty + (kOrbRadiusFull - kOrbRadiusEmpty) * std::min(orb.measured, 1.0f);
     const float e = orb.exhale;
     glUseProgram(p.id);
-    glUniform2f(p.size, static_cast<float>(w), static_cast<float>(h));
-    glUniform1f(p.unit, static_cast<float>(std::min(w, h)));
+    glUniform1f(p.unit, unit);
     glUniform1f(p.radius, radius);
+    glUniform1f(p.inv_radius, 1.0f / radius);
     glUniform1f(p.measured_radius, measured);
     glUniform3f(p.tint, c.inhale.r + (c.exhale.r - c.inhale.r) * e, c.inhale.g + (c.exhale.g - c.inhale.g) * e,
                 c.inhale.b + (c.exhale.b - c.inhale.b) * e);
@@ -275,19 +281,15 @@ struct PacerView::Impl {
     glBindVertexArray(wave_vertex_array);
     glBindBuffer(GL_ARRAY_BUFFER, wave_buffer);
     glBufferSubData(GL_ARRAY_BUFFER, 0, sizeof wave_vertices, wave_vertices.data());
-    const Rgb& bg = job.colours.background;
     glUseProgram(wave_fill_program.id);
     glUniform1f(wave_fill_program.height, job.max.y - job.min.y);  // the strips' units
-    glUniform3f(wave_fill_program.background, bg.r, bg.g, bg.b);
-    glUniform1f(wave_fill_program.brightness, wave_brightness);
     glDrawArrays(GL_TRIANGLE_STRIP, 0, kStrip);
 
     glEnable(GL_BLEND);
     glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
     const WaveLineProgram& p = wave_line_program;
     glUseProgram(p.id);
-    glUniform1f(p.brightness, wave_brightness);
-    // Guide: a gaussian core and a long tail (exp(-d^2/5) + 0.22 exp(-d/12)), full stroke.
+    // Guide: a soft core and a long tail (about exp(-d^2/5) + 0.22 exp(-d/12)), full stroke.
     glUniform4f(p.glow, 1.0f, -0.1202f, 0.22f, 1.0f);
     glUniform1f(p.reach, 1.0f / (kGuideReach * kGuideReach));
     glDrawArrays(GL_TRIANGLE_STRIP, kStrip, kStrip);
@@ -300,15 +302,31 @@ struct PacerView::Impl {
     }
   }
 
-  void draw_card(const Job& job, float x0, float y0, float x1, float y1, float rounding) const {
+  // Three scissored passes: the flat band between the rounded ends, then the full
+  // shader only over the top and bottom strips that hold the corners.
+  void draw_card(const Job& job, float x0, float y0, float x1, float y1, float rounding, const GLint clip[4]) const {
+    const auto left = static_cast<GLint>(std::floor(x0)), right = static_cast<GLint>(std::ceil(x1));
+    const auto bottom = static_cast<GLint>(std::floor(y0)), top = static_cast<GLint>(std::ceil(y1));
+    const GLint corner = std::min(static_cast<GLint>(std::ceil(rounding)) + 1, (top - bottom) / 2);
+    const auto scissor = [&](GLint from_y, GLint to_y) {  // rows [from_y, to_y) of the card, clipped
+      const GLint sx0 = std::max(left, clip[0]), sx1 = std::min(right, clip[0] + clip[2]);
+      const GLint sy0 = std::max(from_y, clip[1]), sy1 = std::min(to_y, clip[1] + clip[3]);
+      if (sx1 <= sx0 || sy1 <= sy0) return false;
+      glScissor(sx0, sy0, sx1 - sx0, sy1 - sy0);
+      return true;
+    };
+    glBindVertexArray(empty_vertex_array);
+    glUseProgram(flat_card_program.id);
+    glUniform3f(flat_card_program.fill, job.fill.r, job.fill.g, job.fill.b);
+    if (scissor(bottom + corner, top - corner)) glDrawArrays(GL_TRIANGLES, 0, 3);
     const CardProgram& p = card_program;
     glUseProgram(p.id);
     glUniform4f(p.rect, x0, y0, x1, y1);
     glUniform1f(p.rounding, rounding);
     glUniform3f(p.fill, job.fill.r, job.fill.g, job.fill.b);
     glUniform3f(p.background, job.colours.background.r, job.colours.background.g, job.colours.background.b);
-    glBindVertexArray(empty_vertex_array);
-    glDrawArrays(GL_TRIANGLES, 0, 3);
+    if (scissor(bottom, bottom + corner)) glDrawArrays(GL_TRIANGLES, 0, 3);
+    if (scissor(top - corner, top)) glDrawArrays(GL_TRIANGLES, 0, 3);
   }
 
   // Builds the wave's strips for a rectangle of `width` x `height` pixels.
@@ -319,6 +337,10 @@ struct PacerView::Impl {
                  c.inhale.b + (c.exhale.b - c.inhale.b) * share};
     };
     const float step_px = width / (kWaveSamples - 1);
+    const float brightness = 1.0f - 0.88f * frame.dim;  // eyes closed: a faint wave
+    const auto scaled = [](const Rgb& colour, float k) { return Rgb{colour.r * k, colour.g * k, colour.b * k}; };
+    const Rgb& bg = c.background;
+    const Rgb ground_bottom = scaled(bg, 0.92f * brightness), ground_top = scaled(bg, 1.14f * brightness);
     // A ribbon `reach` pixels either side of a curve, measured across it: its vertical
     // half extent at each sample grows with the local slope. The vertices carry their
     // vertical offsets, which interpolate exactly (the curve is straight within a column),
@@ -330,8 +352,8 @@ struct PacerView::Impl {
       const float half = reach / across;
       const float u = static_cast<float>(i) / (kWaveSamples - 1);
       const auto k = static_cast<std::size_t>(i);
-      wave_vertices[at + 2 * k] = {u, (y - half) / height, -half, strength, across, colour};
-      wave_vertices[at + 2 * k + 1] = {u, (y + half) / height, half, strength, across, colour};
+      wave_vertices[at + 2 * k] = {u, (y - half) / height, -half, strength, across, scaled(colour, brightness), {}};
+      wave_vertices[at + 2 * k + 1] = {u, (y + half) / height, half, strength, across, scaled(colour, brightness), {}};
     };
     measured_run_count = 0;
     for (int i = 0; i < kWaveSamples; ++i) {
@@ -341,8 +363,10 @@ struct PacerView::Impl {
       const float strength = u < frame.now ? 0.55f : 1.0f;  // the past is dimmer
       const Rgb colour = tint(frame.hue[k]);
       const float y = volume_px(frame.guide[k]);
-      wave_vertices[2 * k] = {u, 0.0f, y, strength, 1.0f, colour};
-      wave_vertices[2 * k + 1] = {u, 1.0f, y, strength, 1.0f, colour};
+      // The wash under the guide: 7 % of its colour, fading toward the bottom.
+      const float wash = 0.07f * strength * brightness;
+      wave_vertices[2 * k] = {u, 0.0f, y, strength, 1.0f, scaled(colour, wash * 0.4f), ground_bottom};
+      wave_vertices[2 * k + 1] = {u, 1.0f, y, strength, 1.0f, scaled(colour, wash), ground_top};
       ribbon(kStrip, i, y, volume_px(frame.guide[before]), volume_px(frame.guide[after]), kGuideReach, strength, colour);
       if (frame.trace[k] < 0.0f) continue;
       const float m = volume_px(frame.trace[k]);
@@ -355,7 +379,6 @@ struct PacerView::Impl {
         measured_runs[measured_run_count++] = {i, 1};
       }
     }
-    wave_brightness = 1.0f - 0.88f * frame.dim;
   }
 
   static void queue(ImDrawList* list, Job& job) {
