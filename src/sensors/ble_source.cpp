@@ -305,12 +305,7 @@ void BleSource::start() {
   worker_ = std::jthread([this](std::stop_token stop) { worker(stop); });
 }
 
-void BleSource::stop() {
-  if (worker_.joinable()) {
-    worker_.request_stop();
-    worker_.join();
-  }
-}
+void BleSource::stop() { stop_and_join(worker_); }
 
 void BleSource::close() {
   stop();

@@ -10,6 +10,7 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "sensors/clock.hpp"
 #include "sensors/source.hpp"
@@ -29,6 +30,13 @@ inline void idle_until_stop(std::stop_token stop, std::chrono::milliseconds tick
   std::condition_variable_any wake;
   std::unique_lock lock(mutex);
   wake.wait_for(lock, stop, tick, [] { return false; });
+}
+
+// Ends a device thread through its stop token and waits for it; nothing if none runs.
+inline void stop_and_join(std::jthread& thread) {
+  if (!thread.joinable()) return;
+  thread.request_stop();
+  thread.join();
 }
 
 }  // namespace respira::sensors

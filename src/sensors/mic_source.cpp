@@ -284,10 +284,7 @@ void MicSource::supervise(std::stop_token stop) {
 }
 
 void MicSource::stop() {
-  if (supervisor_.joinable()) {
-    supervisor_.request_stop();
-    supervisor_.join();
-  }
+  stop_and_join(supervisor_);
   close_stream();
   status_.set(false, "");
 }

@@ -252,12 +252,7 @@ void SerialSource::reader(std::stop_token stop) {
   }
 }
 
-void SerialSource::stop() {
-  if (reader_.joinable()) {
-    reader_.request_stop();
-    reader_.join();
-  }
-}
+void SerialSource::stop() { stop_and_join(reader_); }
 
 void SerialSource::close() {
   stop();
