@@ -1,7 +1,8 @@
 #version 330 core
 // A curve of the wave (the guide, or the person's measured breath): a crisp 2.5 px
 // stroke with a soft glow, as the alpha of a ribbon a few dozen pixels wide around it,
-// blended over the ground. The vertical distance from the curve interpolates exactly
+// blended over the ground. The guide's ribbon reaches down to the bottom and washes the
+// ground under the curve with the curve's colour. The vertical distance from the curve interpolates exactly
 // (the curve is straight within each column); times the cosine of the curve's slope it
 // is the distance across the curve, which keeps the stroke's width on steep stretches.
 
@@ -12,6 +13,7 @@ out vec4 frag_color;
 
 uniform vec4 u_glow;           // core weight, tail rate (-log2 per pixel), tail weight, stroke alpha
 uniform float u_reach;         // 1 / (ribbon half width)^2: the glow fades out before the edge
+uniform float u_wash;          // share of the colour washed under the curve (0: none)
 
 void main() {
   float d = abs(v_value.x) * v_value.z;
@@ -21,5 +23,6 @@ void main() {
   core *= core * core;
   float glow = min((core * u_glow.x + exp2(d * u_glow.y) * u_glow.z) * strength * fade, 1.0);
   float stroke = clamp(1.75 - d, 0.0, 1.0) * u_glow.w * (strength - 0.1) * 1.1111;
-  frag_color = vec4(v_colour, 1.0 - (1.0 - glow) * (1.0 - stroke));
+  float wash = clamp(0.5 - v_value.x, 0.0, 1.0) * u_wash * strength * (0.4 + 0.6 * v_uv.y);
+  frag_color = vec4(v_colour, 1.0 - (1.0 - glow) * (1.0 - stroke) * (1.0 - wash));
 }

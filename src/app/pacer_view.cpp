@@ -96,7 +96,6 @@ struct WaveVertex {
   float u, v;          // 0..1 across the wave's rectangle, y up
   float value, strength, across;
   Rgb colour;
-  Rgb ground;          // the ground pass only
 };
 
 }  // namespace
@@ -111,12 +110,14 @@ struct PacerView::Impl {
           motion(at("u_motion")), show_ring(at("u_show_ring")), dim(at("u_dim")), ring(at("u_ring")) {}
   };
   struct WaveFillProgram : Program {
-    GLint height;
-    explicit WaveFillProgram(GLuint program) : Program(program), height(at("u_height")) {}
+    GLint bottom, top;
+    explicit WaveFillProgram(GLuint program)
+        : Program(program), bottom(at("u_ground_bottom")), top(at("u_ground_top")) {}
   };
   struct WaveLineProgram : Program {
-    GLint glow, reach;
-    explicit WaveLineProgram(GLuint program) : Program(program), glow(at("u_glow")), reach(at("u_reach")) {}
+    GLint glow, reach, wash;
+    explicit WaveLineProgram(GLuint program)
+        : Program(program), glow(at("u_glow")), reach(at("u_reach")), wash(at("u_wash")) {}
   };
   struct CardProgram : Program {
     GLint rect, rounding, fill;
@@ -135,8 +136,9 @@ struct PacerView::Impl {
     Rgb fill{};
   };
 
-  // The wave's three strips share one vertex buffer: the ground, the guide's ribbon and
-  // the measured breath's ribbon (its known stretches only).
+  // The wave's two ribbons share one vertex buffer: the guide's (from the bottom to
+  // kGuideReach above the curve, for the wash under it) and the measured breath's (its
+  // known stretches only).
   static constexpr std::size_t kStrip = 2 * kWaveSamples;
   static constexpr float kGuideReach = 36.0f;     // ribbon half widths in pixels: where
   static constexpr float kMeasuredReach = 26.0f;  // each glow has faded below 1/255
@@ -154,14 +156,15 @@ struct PacerView::Impl {
   std::array<Job, kMaxCards> card_jobs;
   std::size_t cards_used = 0;
   OrbFrame orb;
-  std::array<WaveVertex, 3 * kStrip> wave_vertices{};
+  std::array<WaveVertex, 2 * kStrip> wave_vertices{};
+  Rgb ground_bottom{}, ground_top{};
   std::array<std::pair<int, int>, kWaveSamples / 2 + 1> measured_runs{};  // first sample, count
   std::size_t measured_run_count = 0;
 
   Impl()
       : orb_program(build_program("orb.vert", "orb.frag")),
         halo_program(build_program("orb.vert", "orb.frag", "#define HALO_ONLY\n")),
-        wave_fill_program(build_program("wave.vert", "wave_fill.frag")),
+        wave_fill_program(build_program("fullscreen.vert", "wave_fill.frag")),
         wave_line_program(build_program("wave.vert", "wave_line.frag")),
         card_program(build_program("fullscreen.vert", "card.frag")),
         flat_card_program(build_program("fullscreen.vert", "card.frag", "#define FLAT\n")) {
@@ -179,9 +182,6 @@ struct PacerView::Impl {
     glEnableVertexAttribArray(2);
     glVertexAttribPointer(2, 3, GL_FLOAT, GL_FALSE, sizeof(WaveVertex),
                           reinterpret_cast<const void*>(offsetof(WaveVertex, colour)));
-    glEnableVertexAttribArray(3);
-    glVertexAttribPointer(3, 3, GL_FLOAT, GL_FALSE, sizeof(WaveVertex),
-                          reinterpret_cast<const void*>(offsetof(WaveVertex, ground)));
     glBindVertexArray(0);
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     orb_job.impl = wave_job.impl = this;
@@ -232,7 +232,7 @@ struct PacerView::Impl {
     glDisable(GL_BLEND);  // the orb, the ground and the cards paint opaque pixels over what they know lies beneath
     switch (job.kind) {
       case Kind::orb: draw_orb(job, w, h); break;
-      case Kind::wave: draw_wave(job); break;
+      case Kind::wave: draw_wave(); break;
       case Kind::card: draw_card(job, to_fb_x(job.min.x), to_fb_y(job.max.y), to_fb_x(job.max.x), to_fb_y(job.min.y),
                                  job.rounding * scale.x, scissor); break;
     }
@@ -277,27 +277,33 @@ struct PacerView::Impl {
     glUniform3f(p.background, c.background.r, c.background.g, c.background.b);
   }
 
-  void draw_wave(const Job& job) const {
+  void draw_wave() const {
+    glUseProgram(wave_fill_program.id);
+    glUniform3f(wave_fill_program.bottom, ground_bottom.r, ground_bottom.g, ground_bottom.b);
+    glUniform3f(wave_fill_program.top, ground_top.r, ground_top.g, ground_top.b);
+    glBindVertexArray(empty_vertex_array);
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+
     glBindVertexArray(wave_vertex_array);
     glBindBuffer(GL_ARRAY_BUFFER, wave_buffer);
     glBufferSubData(GL_ARRAY_BUFFER, 0, sizeof wave_vertices, wave_vertices.data());
-    glUseProgram(wave_fill_program.id);
-    glUniform1f(wave_fill_program.height, job.max.y - job.min.y);  // the strips' units
-    glDrawArrays(GL_TRIANGLE_STRIP, 0, kStrip);
 
     glEnable(GL_BLEND);
     glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
     const WaveLineProgram& p = wave_line_program;
     glUseProgram(p.id);
     // Guide: a soft core and a long tail (about exp(-d^2/5) + 0.22 exp(-d/12)), full stroke.
+    // Under it, a wash of 7 % of its colour, fading toward the bottom.
     glUniform4f(p.glow, 1.0f, -0.1202f, 0.22f, 1.0f);
     glUniform1f(p.reach, 1.0f / (kGuideReach * kGuideReach));
-    glDrawArrays(GL_TRIANGLE_STRIP, kStrip, kStrip);
+    glUniform1f(p.wash, 0.07f);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, kStrip);
     // Measured breath: a fainter tail (0.16 exp(-d/8)) and a near-opaque stroke.
     glUniform4f(p.glow, 0.0f, -0.1803f, 0.16f, 0.95f);
     glUniform1f(p.reach, 1.0f / (kMeasuredReach * kMeasuredReach));
+    glUniform1f(p.wash, 0.0f);
     for (std::size_t r = 0; r < measured_run_count; ++r) {
-      glDrawArrays(GL_TRIANGLE_STRIP, static_cast<GLint>(2 * kStrip) + 2 * measured_runs[r].first,
+      glDrawArrays(GL_TRIANGLE_STRIP, static_cast<GLint>(kStrip) + 2 * measured_runs[r].first,
                    2 * measured_runs[r].second);
     }
   }
@@ -339,21 +345,24 @@ struct PacerView::Impl {
     const float step_px = width / (kWaveSamples - 1);
     const float brightness = 1.0f - 0.88f * frame.dim;  // eyes closed: a faint wave
     const auto scaled = [](const Rgb& colour, float k) { return Rgb{colour.r * k, colour.g * k, colour.b * k}; };
-    const Rgb& bg = c.background;
-    const Rgb ground_bottom = scaled(bg, 0.92f * brightness), ground_top = scaled(bg, 1.14f * brightness);
-    // A ribbon `reach` pixels either side of a curve, measured across it: its vertical
-    // half extent at each sample grows with the local slope. The vertices carry their
-    // vertical offsets, which interpolate exactly (the curve is straight within a column),
-    // and the cosine of the slope, which turns them into the distance across.
+    ground_bottom = scaled(c.background, 0.92f * brightness);
+    ground_top = scaled(c.background, 1.14f * brightness);
+    // A ribbon `reach` pixels above a curve (and below it, or down to the bottom),
+    // measured across it: its vertical extent at each sample grows with the local slope.
+    // The vertices carry their vertical offsets, which interpolate exactly (the curve is
+    // straight within a column), and the cosine of the slope, which turns them into the
+    // distance across.
     const auto ribbon = [&](std::size_t at, int i, float y, float y_before, float y_after, float reach,
-                            float strength, const Rgb& colour) {
+                            bool to_bottom, float strength, const Rgb& colour) {
       const float slope = (y_after - y_before) / (2.0f * step_px);
       const float across = 1.0f / std::sqrt(1.0f + slope * slope);
       const float half = reach / across;
+      const float below = to_bottom ? y : half;
       const float u = static_cast<float>(i) / (kWaveSamples - 1);
       const auto k = static_cast<std::size_t>(i);
-      wave_vertices[at + 2 * k] = {u, (y - half) / height, -half, strength, across, scaled(colour, brightness), {}};
-      wave_vertices[at + 2 * k + 1] = {u, (y + half) / height, half, strength, across, scaled(colour, brightness), {}};
+      const Rgb shown = scaled(colour, brightness);
+      wave_vertices[at + 2 * k] = {u, (y - below) / height, -below, strength, across, shown};
+      wave_vertices[at + 2 * k + 1] = {u, (y + half) / height, half, strength, across, shown};
     };
     measured_run_count = 0;
     for (int i = 0; i < kWaveSamples; ++i) {
@@ -363,16 +372,13 @@ struct PacerView::Impl {
       const float strength = u < frame.now ? 0.55f : 1.0f;  // the past is dimmer
       const Rgb colour = tint(frame.hue[k]);
       const float y = volume_px(frame.guide[k]);
-      // The wash under the guide: 7 % of its colour, fading toward the bottom.
-      const float wash = 0.07f * strength * brightness;
-      wave_vertices[2 * k] = {u, 0.0f, y, strength, 1.0f, scaled(colour, wash * 0.4f), ground_bottom};
-      wave_vertices[2 * k + 1] = {u, 1.0f, y, strength, 1.0f, scaled(colour, wash), ground_top};
-      ribbon(kStrip, i, y, volume_px(frame.guide[before]), volume_px(frame.guide[after]), kGuideReach, strength, colour);
+      ribbon(0, i, y, volume_px(frame.guide[before]), volume_px(frame.guide[after]), kGuideReach, true, strength,
+             colour);
       if (frame.trace[k] < 0.0f) continue;
       const float m = volume_px(frame.trace[k]);
       const float m_before = frame.trace[before] < 0.0f ? m : volume_px(frame.trace[before]);
       const float m_after = frame.trace[after] < 0.0f ? m : volume_px(frame.trace[after]);
-      ribbon(2 * kStrip, i, m, m_before, m_after, kMeasuredReach, 1.0f, c.measured);
+      ribbon(kStrip, i, m, m_before, m_after, kMeasuredReach, false, 1.0f, c.measured);
       if (i > 0 && frame.trace[before] >= 0.0f) {
         ++measured_runs[measured_run_count - 1].second;  // continues the stretch begun before
       } else {
