@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -144,7 +145,10 @@ void LivePanel::draw_pacer(UiContext& c, ImVec2 size) const {
     const Rgb& out = p.exhale;
     const float share = exhale_share(guide);
     const Rgb bead_colour{in.r + (out.r - in.r) * share, in.g + (out.g - in.g) * share, in.b + (out.b - in.b) * share};
-    list->AddCircleFilled(bead, 11.0f, bead_colour.u32(0.18f), 24);
+    const Rgb glow{std::min(1.0f, bead_colour.r * 1.15f + 0.1f), std::min(1.0f, bead_colour.g * 1.15f + 0.1f),
+                   std::min(1.0f, bead_colour.b * 1.15f + 0.1f)};
+    list->AddCircleFilled(bead, 15.0f, glow.u32(0.08f), 28);  // a soft light around the bead
+    list->AddCircleFilled(bead, 10.0f, glow.u32(0.2f), 24);
     list->AddCircleFilled(bead, 6.0f, bead_colour.u32(), 20);
     list->AddCircle(bead, 6.0f, p.measured.u32(0.6f), 20, 1.5f);
     const float line = ImGui::GetTextLineHeight();
