@@ -47,16 +47,8 @@ void draw_trend(const session::PatientOverview& row, const Palette& p) {
 }  // namespace
 
 void ClinicPanel::start_loading(const UiContext& c) {
-  std::promise<Loaded> promise;
-  arriving_ = promise.get_future();
-  loader_ = std::jthread([location = *c.store_location, promise = std::move(promise)](std::stop_token stop) mutable {
-    Loaded loaded;
-    try {
-      loaded.rows = session::load_clinic_overview(location, now_s(), stop);
-    } catch (const std::exception& e) {
-      loaded.error = e.what();
-    }
-    promise.set_value(std::move(loaded));
+  loader_.start([location = *c.store_location](std::stop_token stop) {
+    return session::load_clinic_overview(location, now_s(), stop);
   });
 }
 
@@ -73,14 +65,12 @@ void ClinicPanel::Draw(UiContext& c) {
   const bool reopened = c.wall_s - last_drawn_s_ > kReopenedAfterS;
   last_drawn_s_ = c.wall_s;
   if (reopened) focus_first_row_ = true;
-  const bool loading = arriving_.valid();
-  if (loading && arriving_.wait_for(std::chrono::seconds{0}) == std::future_status::ready) {
-    Loaded loaded = arriving_.get();
-    rows_ = std::move(loaded.rows);
-    error_ = std::move(loaded.error);
+  if (auto loaded = loader_.take_finished()) {
+    rows_ = std::move(loaded->value).value_or(std::vector<session::PatientOverview>{});
+    error_ = std::move(loaded->error);
     have_rows_ = true;
     loaded_at_s_ = c.wall_s;
-  } else if (!loading && (reopened || c.wall_s - loaded_at_s_ > kReloadEveryS)) {
+  } else if (!loader_.busy() && (reopened || c.wall_s - loaded_at_s_ > kReloadEveryS)) {
     start_loading(c);
   }
 
@@ -91,9 +81,9 @@ void ClinicPanel::Draw(UiContext& c) {
   std::size_t flagged = 0;
   for (const auto& row : rows_) flagged += row.flagged() ? 1 : 0;
   ImGui::TextColored(p.muted.vec4(), "%zu patients  |  %zu with a flag up  |  %s%s", rows_.size(), flagged,
-                     c.repository->describe().c_str(), arriving_.valid() ? "  |  reading..." : "");
+                     c.repository->describe().c_str(), loader_.busy() ? "  |  reading..." : "");
   ImGui::SameLine();
-  if (ImGui::SmallButton("Refresh") && !arriving_.valid()) start_loading(c);
+  if (ImGui::SmallButton("Refresh") && !loader_.busy()) start_loading(c);
   if (!error_.empty()) ImGui::TextColored(p.warn.vec4(), "%s", error_.c_str());
   if (rows_.empty()) {
     if (error_.empty())

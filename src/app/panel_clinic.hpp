@@ -5,14 +5,13 @@
 // Progress screen.
 //
 // The rows come from session::load_clinic_overview, which reads every patient's record; on a
-// clinic's PostgreSQL server that can take a while, so it runs on a std::jthread and the frame
+// clinic's PostgreSQL server that can take a while, so it is a BackgroundRead and the frame
 // loop only picks up the finished list. Leaving the window stops the load between patients.
 
-#include <future>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "background_read.hpp"
 #include "session/progress_overview.hpp"
 
 namespace respira::app {
@@ -24,10 +23,6 @@ class ClinicPanel {
   void Draw(UiContext& c);
 
  private:
-  struct Loaded {
-    std::vector<session::PatientOverview> rows;
-    std::string error;
-  };
   void start_loading(const UiContext& c);
   void draw_table(UiContext& c);
 
@@ -37,8 +32,7 @@ class ClinicPanel {
   double loaded_at_s_ = -1e9;
   double last_drawn_s_ = -1e9;  // to notice the screen being opened again
   bool focus_first_row_ = false;
-  std::future<Loaded> arriving_;
-  std::jthread loader_;         // last: stopped and joined before the rest goes
+  BackgroundRead<std::vector<session::PatientOverview>> loader_;  // last: stopped before the rest goes
 };
 
 }  // namespace respira::app

@@ -1,10 +1,12 @@
+#include "panel_progress.hpp"
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
-#include <chrono>
-
 #include "charts.hpp"
+#include "session/programme_store.hpp"
 #include "session/progress_export.hpp"
 #include "session/progress_source.hpp"
 #include "session/time_text.hpp"
@@ -15,6 +17,25 @@ namespace respira::app {
 namespace {
 
 constexpr double kReloadEveryS = 5.0;  // sessions may be added from another workstation
+
+// On the reading thread, with a connection of its own. Stops early when asked (BackgroundRead
+// then drops the partial read).
+ProgressPanel::Read read_store(const session::StoreLocation& location, const std::string& patient,
+                               std::stop_token stop) {
+  ProgressPanel::Read read{patient, {}, {}, {}};
+  const auto repository = session::open_repository(location);
+  read.sessions = repository->list_sessions(patient.empty() ? std::nullopt : std::optional<std::string>(patient));
+  std::erase_if(read.sessions, [](const session::Session& s) { return s.status == session::SessionStatus::recording; });
+  std::sort(read.sessions.begin(), read.sessions.end(),
+            [](const auto& a, const auto& b) { return a.started_at < b.started_at; });
+  if (patient.empty() || stop.stop_requested()) return read;
+  const auto found = repository->find_patient(patient);
+  if (!found) throw session::StoreError("no patient " + patient + " in " + repository->describe());
+  read.progress = session::load_patient_progress(*repository, *session::open_programme_store(location), *found,
+                                                 std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+  read.clinical_summary = session::progress_text(*read.progress);
+  return read;
+}
 
 // What the clinician needs first: stage and today's session, the flags that are up (icon and
 // word, not colour alone) and the patient's latest notes. Wording from the session module,
@@ -63,45 +84,55 @@ void draw_clinical_card(const session::PatientProgress& progress, const Palette&
 
 }  // namespace
 
+void ProgressPanel::take_finished_read(const std::string& patient, double now_s) {
+  auto finished = loader_.take_finished();
+  if (!finished || reading_for_ != patient) return;  // none, or for a patient no longer chosen
+  read_for_ = patient;
+  read_at_s_ = now_s;
+  error_ = std::move(finished->error);
+  if (finished->value) shown_ = std::move(*finished->value);
+}
+
 void ProgressPanel::Draw(UiContext& c) {
   const Palette& p = c.colours();
   ImGui::PushFont(c.fonts.heading);
   ImGui::TextUnformatted("Progress");
   ImGui::PopFont();
-  if (c.repository == nullptr) {
+  if (c.repository == nullptr || !c.store_location) {
     ImGui::TextColored(p.muted.vec4(), "No session store is open (%s), so there is no history to show.",
                        c.repository_note.c_str());
     return;
   }
   const std::string& patient = c.settings.patient_id;
-  if (patient != loaded_for || c.wall_s - loaded_at_s > kReloadEveryS) {
-    loaded_for = patient;
-    loaded_at_s = c.wall_s;
-    try {
-      sessions = c.repository->list_sessions(patient.empty() ? std::nullopt : std::optional<std::string>(patient));
-      std::erase_if(sessions, [](const session::Session& s) { return s.status == session::SessionStatus::recording; });
-      std::sort(sessions.begin(), sessions.end(),
-                [](const auto& a, const auto& b) { return a.started_at < b.started_at; });
-      progress.reset();
-      clinical_summary.clear();
-      if (!patient.empty() && c.store_location) {
-        progress = session::load_patient_progress(
-            *c.store_location, patient, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-        clinical_summary = session::progress_text(*progress);
-      }
-      error.clear();
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
+  take_finished_read(patient, c.wall_s);
+  if (!loader_.busy() && (patient != read_for_ || c.wall_s - read_at_s_ > kReloadEveryS)) {
+    reading_for_ = patient;
+    loader_.start([location = *c.store_location, patient](std::stop_token stop) {
+      return read_store(location, patient, stop);
+    });
+  } else if (loader_.busy() && reading_for_ != patient) {
+    loader_.request_stop();  // its answer is for a patient no longer chosen
   }
+
+  const bool failed = read_for_ == patient && !error_.empty();
+  if (!shown_ || shown_->patient_id != patient) {
+    if (failed) ImGui::TextColored(p.warn.vec4(), "%s", error_.c_str());
+    else ImGui::TextColored(p.muted.vec4(), "Reading %s's sessions from %s...", patient.empty() ? "everyone" : patient.c_str(),
+                            c.repository->describe().c_str());
+    if (ImGui::SmallButton("All patients (F6)")) c.screen = Screen::clinic;
+    return;
+  }
+  const std::vector<session::Session>& sessions = shown_->sessions;
+  const std::optional<session::PatientProgress>& progress = shown_->progress;
+  const std::string& clinical_summary = shown_->clinical_summary;
   const std::string who = patient.empty() ? "everyone"
                           : progress && !progress->display_name.empty() ? progress->display_name + " (" + patient + ")"
                                                                           : patient;
-  ImGui::TextColored(p.muted.vec4(), "%s  |  %zu sessions  |  %s", who.c_str(), sessions.size(),
-                     c.repository->describe().c_str());
+  ImGui::TextColored(p.muted.vec4(), "%s  |  %zu sessions  |  %s%s", who.c_str(), sessions.size(),
+                     c.repository->describe().c_str(), loader_.busy() ? "  |  reading..." : "");
   ImGui::SameLine();
   if (ImGui::SmallButton("All patients (F6)")) c.screen = Screen::clinic;
-  if (!error.empty()) ImGui::TextColored(p.warn.vec4(), "%s", error.c_str());
+  if (failed) ImGui::TextColored(p.warn.vec4(), "%s", error_.c_str());
   if (progress) draw_clinical_card(*progress, p);
   if (!clinical_summary.empty()) {
     // Everything else, exactly as `respira progress` prints it; the card above has the flags.

@@ -11,7 +11,7 @@
 #include "audio_guide.hpp"
 #include "pacer_view.hpp"
 #include "panel_clinic.hpp"
-#include "session/progress_summary.hpp"
+#include "panel_progress.hpp"
 #include "session/repository.hpp"
 #include "sensors/source.hpp"
 #include "settings.hpp"
@@ -76,16 +76,6 @@ struct LivePanel {
 
 struct ReviewPanel {
   void Draw(UiContext& c) const;
-};
-
-struct ProgressPanel {
-  std::vector<session::Session> sessions;
-  std::optional<session::PatientProgress> progress;  // the chosen patient's, for the clinician
-  std::string clinical_summary;  // programme stage, trends and flags, as `respira progress` prints them
-  std::string loaded_for;    // patient id the list belongs to
-  double loaded_at_s = -1e9;
-  std::string error;
-  void Draw(UiContext& c);
 };
 
 struct SettingsPanel {
