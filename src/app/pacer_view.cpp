@@ -17,8 +17,13 @@ namespace respira::app {
 
 namespace {
 
-constexpr std::size_t kMaxCards = 16;
-constexpr GLsizei kOrbSides = 16;  // as in shaders/orb.vert  // more in one frame fall back to ImGui's own fill
+constexpr std::size_t kMaxCards = 16;  // more in one frame fall back to ImGui's own fill
+constexpr GLsizei kOrbSides = 16;      // as in shaders/orb.vert
+
+// The orb's radius for a lung volume 0..1, in units of its square's side.
+float orb_radius(float volume) {
+  return kOrbRadiusEmpty + (kOrbRadiusFull - kOrbRadiusEmpty) * std::clamp(volume, 0.0f, 1.0f);
+}
 
 // `defines` ("#define X\n" lines) go right after the file's #version line.
 GLuint compile(GLenum kind, const std::filesystem::path& file, const std::string& defines = "") {
@@ -73,23 +78,14 @@ GLuint build_program(const char* vertex_name, const char* fragment_name, const s
 // A linked program with the uniform locations looked up once.
 struct Program {
   GLuint id = 0;
-  GLint size = -1, inhale = -1, exhale = -1, measured = -1, background = -1;
+  GLint measured = -1, background = -1;  // the colours several shaders share
 
-  explicit Program(GLuint program) : id(program) {
-    size = glGetUniformLocation(id, "u_size");
-    inhale = glGetUniformLocation(id, "u_inhale_color");
-    exhale = glGetUniformLocation(id, "u_exhale_color");
-    measured = glGetUniformLocation(id, "u_measured_color");
-    background = glGetUniformLocation(id, "u_background");
-  }
+  explicit Program(GLuint program)
+      : id(program), measured(at("u_measured_color")), background(at("u_background")) {}
   GLint at(const char* name) const { return glGetUniformLocation(id, name); }
-  void colours(const Palette& c) const {
-    glUniform3f(inhale, c.inhale.r, c.inhale.g, c.inhale.b);
-    glUniform3f(exhale, c.exhale.r, c.exhale.g, c.exhale.b);
-    glUniform3f(measured, c.measured.r, c.measured.g, c.measured.b);
-    glUniform3f(background, c.background.r, c.background.g, c.background.b);
-  }
 };
+
+void set_colour(GLint location, const Rgb& c) { glUniform3f(location, c.r, c.g, c.b); }
 
 // One vertex of the wave's strips (shaders/wave.vert).
 struct WaveVertex {
@@ -243,7 +239,7 @@ struct PacerView::Impl {
   // body's lighting is computed only where the body is.
   void draw_orb(const Job& job, GLsizei w, GLsizei h) const {
     const float unit = static_cast<float>(std::min(w, h));
-    const float radius = kOrbRadiusEmpty + (kOrbRadiusFull - kOrbRadiusEmpty) * std::clamp(orb.target, 0.0f, 1.0f);
+    const float radius = orb_radius(orb.target);
     const float disc = radius + 3.0f / unit;  // the rim's anti-aliasing reaches 1.2 px out
     glBindVertexArray(empty_vertex_array);
     set_orb_uniforms(halo_program, job, unit, radius);
@@ -257,30 +253,27 @@ struct PacerView::Impl {
   void set_orb_uniforms(const OrbProgram& p, const Job& job, float unit, float radius) const {
     const Palette& c = job.colours;
     constexpr float kTurn = 6.2831853f;
-    const float measured = orb.measured < 0.0f ? -1.0f
-                           : kOrbRadiusEmpty + (kOrbRadiusFull - kOrbRadiusEmpty) * std::min(orb.measured, 1.0f);
-    const float e = orb.exhale;
+    const float measured = orb.measured < 0.0f ? -1.0f : orb_radius(orb.measured);
     glUseProgram(p.id);
     glUniform1f(p.unit, unit);
     glUniform1f(p.radius, radius);
     glUniform1f(p.inv_radius, 1.0f / radius);
     glUniform1f(p.measured_radius, measured);
-    glUniform3f(p.tint, c.inhale.r + (c.exhale.r - c.inhale.r) * e, c.inhale.g + (c.exhale.g - c.inhale.g) * e,
-                c.inhale.b + (c.exhale.b - c.inhale.b) * e);
+    set_colour(p.tint, mix(c.inhale, c.exhale, orb.exhale));
     glUniform1f(p.halo, 0.10f + 0.22f * orb.target);
     glUniform3f(p.highlight, -0.25f * radius, 0.32f * radius, -4.1218f / (radius * radius));  // exp(-d^2 / 0.35 r^2)
     glUniform2f(p.drift, -std::fmod(orb.time_s * 0.9f / kTurn, 1.0f), std::fmod(orb.time_s * 0.3f / kTurn, 1.0f));
     glUniform1f(p.motion, 0.06f * orb.motion);
     glUniform1f(p.show_ring, 1.0f - orb.dim);
     glUniform1f(p.dim, 0.9f * orb.dim);
-    glUniform3f(p.measured, c.measured.r, c.measured.g, c.measured.b);
-    glUniform3f(p.background, c.background.r, c.background.g, c.background.b);
+    set_colour(p.measured, c.measured);
+    set_colour(p.background, c.background);
   }
 
   void draw_wave() const {
     glUseProgram(wave_fill_program.id);
-    glUniform3f(wave_fill_program.bottom, ground_bottom.r, ground_bottom.g, ground_bottom.b);
-    glUniform3f(wave_fill_program.top, ground_top.r, ground_top.g, ground_top.b);
+    set_colour(wave_fill_program.bottom, ground_bottom);
+    set_colour(wave_fill_program.top, ground_top);
     glBindVertexArray(empty_vertex_array);
     glDrawArrays(GL_TRIANGLES, 0, 3);
 
@@ -323,25 +316,21 @@ struct PacerView::Impl {
     };
     glBindVertexArray(empty_vertex_array);
     glUseProgram(flat_card_program.id);
-    glUniform3f(flat_card_program.fill, job.fill.r, job.fill.g, job.fill.b);
+    set_colour(flat_card_program.fill, job.fill);
     if (scissor(bottom + corner, top - corner)) glDrawArrays(GL_TRIANGLES, 0, 3);
     const CardProgram& p = card_program;
     glUseProgram(p.id);
     glUniform4f(p.rect, x0, y0, x1, y1);
     glUniform1f(p.rounding, rounding);
-    glUniform3f(p.fill, job.fill.r, job.fill.g, job.fill.b);
-    glUniform3f(p.background, job.colours.background.r, job.colours.background.g, job.colours.background.b);
+    set_colour(p.fill, job.fill);
+    set_colour(p.background, job.colours.background);
     if (scissor(bottom, bottom + corner)) glDrawArrays(GL_TRIANGLES, 0, 3);
     if (scissor(top - corner, top)) glDrawArrays(GL_TRIANGLES, 0, 3);
   }
 
-  // Builds the wave's strips for a rectangle of `width` x `height` pixels.
+  // Builds the wave's ribbons for a rectangle of `width` x `height` pixels.
   void build_wave(const WaveFrame& frame, const Palette& c, float width, float height) {
     const auto volume_px = [&](float volume) { return (kWaveBottom + (kWaveTop - kWaveBottom) * volume) * height; };
-    const auto tint = [&](float share) {
-      return Rgb{c.inhale.r + (c.exhale.r - c.inhale.r) * share, c.inhale.g + (c.exhale.g - c.inhale.g) * share,
-                 c.inhale.b + (c.exhale.b - c.inhale.b) * share};
-    };
     const float step_px = width / (kWaveSamples - 1);
     const float brightness = 1.0f - 0.88f * frame.dim;  // eyes closed: a faint wave
     const auto scaled = [](const Rgb& colour, float k) { return Rgb{colour.r * k, colour.g * k, colour.b * k}; };
@@ -370,7 +359,7 @@ struct PacerView::Impl {
       const std::size_t before = i > 0 ? k - 1 : k, after = i + 1 < kWaveSamples ? k + 1 : k;
       const float u = static_cast<float>(i) / (kWaveSamples - 1);
       const float strength = u < frame.now ? 0.55f : 1.0f;  // the past is dimmer
-      const Rgb colour = tint(frame.hue[k]);
+      const Rgb colour = mix(c.inhale, c.exhale, frame.hue[k]);
       const float y = volume_px(frame.guide[k]);
       ribbon(0, i, y, volume_px(frame.guide[before]), volume_px(frame.guide[after]), kGuideReach, true, strength,
              colour);

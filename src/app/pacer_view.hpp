@@ -23,10 +23,6 @@ inline constexpr float kOrbRadiusFull = 0.41f;
 inline constexpr float kWaveBottom = 0.14f;      // volume 0, fraction of the height from below
 inline constexpr float kWaveTop = 0.86f;         // volume 1
 
-inline float orb_radius(float volume, float shorter_side) {
-  return (kOrbRadiusEmpty + (kOrbRadiusFull - kOrbRadiusEmpty) * volume) * shorter_side;
-}
-
 struct OrbFrame {
   float time_s = 0.0f;
   float target = 0.0f;      // guide volume 0..1

@@ -141,10 +141,7 @@ void LivePanel::draw_pacer(UiContext& c, ImVec2 size) const {
     list->AddLine({now_x, wave_min.y}, {now_x, wave_min.y + wave_h}, p.measured.u32(0.12f), 1.0f);
     const float now_volume = static_cast<float>(guide.volume);
     const ImVec2 bead{now_x, wave_min.y + wave_h * (1.0f - (kWaveBottom + (kWaveTop - kWaveBottom) * now_volume))};
-    const Rgb& in = p.inhale;
-    const Rgb& out = p.exhale;
-    const float share = exhale_share(guide);
-    const Rgb bead_colour{in.r + (out.r - in.r) * share, in.g + (out.g - in.g) * share, in.b + (out.b - in.b) * share};
+    const Rgb bead_colour = mix(p.inhale, p.exhale, exhale_share(guide));
     const Rgb glow{std::min(1.0f, bead_colour.r * 1.15f + 0.1f), std::min(1.0f, bead_colour.g * 1.15f + 0.1f),
                    std::min(1.0f, bead_colour.b * 1.15f + 0.1f)};
     list->AddCircleFilled(bead, 15.0f, glow.u32(0.08f), 28);  // a soft light around the bead

@@ -15,6 +15,11 @@ struct Rgb {
   ImVec4 vec4(float alpha = 1.0f) const { return {r, g, b, alpha}; }
 };
 
+// a at t = 0 to b at t = 1, e.g. the guide's colour from the inhale to the exhale hue.
+inline Rgb mix(const Rgb& a, const Rgb& b, float t) {
+  return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t};
+}
+
 struct Palette {
   Rgb background;   // window
   Rgb surface;      // cards
