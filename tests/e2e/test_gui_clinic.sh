@@ -12,15 +12,8 @@ SRC=${RESPIRA_SOURCE_DIR:?}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-command -v xvfb-run >/dev/null || fail "xvfb-run is missing (apt-get install xvfb)"
+source "$SRC/tests/support/gui_under_xvfb.sh"
 command -v xdotool >/dev/null || fail "xdotool is missing (apt-get install xdotool)"
-XVFB=(xvfb-run -a -s '-screen 0 1280x720x24')
-if ldd "$RESPIRA" 2>/dev/null | grep -q libasan; then  # as in test_gui_screenshot.sh
-  export GALLIUM_DRIVER=softpipe
-  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
-  { cat "$SRC/tests/support/lsan.supp"; echo "leak:ImGui_ImplOpenGL3_RenderDrawData"; } >"$T/lsan.supp"
-  export LSAN_OPTIONS="suppressions=$T/lsan.supp:print_suppressions=0"
-fi
 export XDG_CONFIG_HOME="$T/config"  # the window's own settings, not the user's
 
 # Two patients, each with an ordinary session; a copy of the store then; then the second

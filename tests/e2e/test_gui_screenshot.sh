@@ -9,17 +9,7 @@ RESPIRA=${1:?usage: test_gui_screenshot.sh /path/to/respira}
 SRC=${RESPIRA_SOURCE_DIR:?}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-command -v xvfb-run >/dev/null || { echo "xvfb-run is missing (apt-get install xvfb)"; exit 1; }
-XVFB=(xvfb-run -a -s '-screen 0 1280x720x24')
-if ldd "$RESPIRA" 2>/dev/null | grep -q libasan; then
-  # Under ASan: full allocation stacks, so leaks inside Mesa (its DRI driver is unloaded at
-  # exit and shows as "<unknown module>") can be matched by the GL call that reached them.
-  # llvmpipe's JIT and the slow unwinder deadlock in _Unwind_Find_FDE; softpipe has no JIT.
-  export GALLIUM_DRIVER=softpipe
-  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
-  { cat "$SRC/tests/support/lsan.supp"; echo "leak:ImGui_ImplOpenGL3_RenderDrawData"; } >"$T/lsan.supp"
-  export LSAN_OPTIONS="suppressions=$T/lsan.supp:print_suppressions=0"
-fi
+source "$SRC/tests/support/gui_under_xvfb.sh"
 RECORDING="$SRC/assets/recordings/neurokit_resting_rsp_150s.csv"
 
 # 1. No display: one clear message, exit 2, nothing from GLFW.

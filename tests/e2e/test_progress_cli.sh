@@ -101,18 +101,10 @@ Q=$("$RESPIRA" patient add "No programme" --db "$DB")
 expect_error 1 "no programme set for $Q" "$RESPIRA" programme show --patient "$Q" --db "$DB"
 "$RESPIRA" programme show --patient "$P" --json --db "$DB" > "$T/show2.json"
 [[ $(json_get "$T/show2.json" "len(d['programme']['stages'])") == 3 ]] || fail "a rejected set changed the programme"
-# The same loop on PostgreSQL 15: a throwaway server on loopback (initdb in a temporary
-# directory; as root the server runs as nobody, since PostgreSQL refuses to run as root).
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-PGDIR=$(mktemp -d)  # not under $T: the server's user must be able to reach it
-as_pg() { if [[ $(id -u) == 0 ]]; then runuser -u nobody -- "$@"; else "$@"; fi; }
-trap 'rm -rf "$T" "$PGDIR"' EXIT
-if [[ $(id -u) == 0 ]]; then chown nobody:nogroup "$PGDIR"; fi
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U respira -A trust --no-sync > /dev/null
-as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -o "-h 127.0.0.1 -p $PORT -k $PGDIR" start > /dev/null
-trap 'as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop > /dev/null 2>&1 || true; rm -rf "$T" "$PGDIR"' EXIT
-DB="postgresql://respira@127.0.0.1:$PORT/postgres"
+# The same loop on PostgreSQL 15, a throwaway server on loopback.
+source "$(dirname "$0")/../support/throwaway_postgres.sh"
+start_postgres
+DB=$PG_URL
 P=$("$RESPIRA" patient add "Clinic patient" --db "$DB")
 "$RESPIRA" programme set --patient "$P" --stage 10,1:1.5,5,5 --stage 8,1:2,10,5 --advance-after 1 --min-adherence 0 \
   --db "$DB" | grep -q "programme version 1 set for $P: 2 stages" || fail "postgres: programme set"
