@@ -17,7 +17,6 @@ RippleNotch::RippleNotch(const Config& config)
       window_(segment_length_),
       segment_(segment_length_),
       power_(fft_.bins()),
-      sorted_(fft_.bins()),
       notch_({Biquad::Kind::notch, config.sample_rate_hz, 1.0, config.q}),
       breathing_hz_(std::numeric_limits<double>::quiet_NaN()) {
   fill_hann(window_);
@@ -47,11 +46,12 @@ double RippleNotch::process(double x) noexcept {
 
 void RippleNotch::estimate() noexcept {
   const std::size_t n = segment_length_;
+  std::rotate_copy(history_.begin(), history_.begin() + static_cast<std::ptrdiff_t>(head_), history_.end(),
+                   segment_.begin());  // oldest first
   double mean = 0.0;
-  for (const float v : history_) mean += v;
+  for (const float v : segment_) mean += v;
   mean /= n;
-  for (std::size_t i = 0; i < n; ++i)
-    segment_[i] = static_cast<float>((history_[(head_ + i) % n] - mean) * window_[i]);
+  for (std::size_t i = 0; i < n; ++i) segment_[i] = static_cast<float>((segment_[i] - mean) * window_[i]);
   fft_.power_spectrum(segment_, power_);
 
   const double hz_per_bin = analysis_rate_hz_ / fft_.size();
@@ -67,11 +67,13 @@ void RippleNotch::estimate() noexcept {
   std::size_t best = lo;
   for (std::size_t k = lo; k <= hi; ++k)
     if (power_[k] > power_[best]) best = k;
-  std::copy(power_.begin() + lo, power_.begin() + hi + 1, sorted_.begin());
-  const auto middle = sorted_.begin() + (hi - lo) / 2;
-  std::nth_element(sorted_.begin(), middle, sorted_.begin() + (hi - lo + 1));
+  // The line stands out when more than half the band lies `prominence` times below it,
+  // i.e. the band's median does: counted, because sorting cost more than the FFT.
+  const double quiet_level = power_[best] / config_.prominence;
+  const auto quiet = std::count_if(power_.begin() + lo, power_.begin() + hi + 1,
+                                   [quiet_level](float p) { return p <= quiet_level; });
   const float breath_peak = *std::max_element(power_.begin() + 1, power_.begin() + lo);
-  active_ = best > lo && best < hi && power_[best] >= config_.prominence * *middle &&
+  active_ = best > lo && best < hi && static_cast<std::size_t>(quiet) > (hi - lo) / 2 &&
             power_[best] >= config_.relative_to_breath * breath_peak;
   if (!active_) return;
   ripple_hz_ = (best + peak_offset_bins(power_, best)) * hz_per_bin;

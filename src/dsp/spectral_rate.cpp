@@ -44,10 +44,12 @@ void SpectralRateEstimator::estimate() noexcept {
   // Oldest-first copy with the least-squares line removed (drift would leak into the
   // lowest bins and masquerade as very slow breathing).
   const std::size_t n = segment_length_;
+  std::rotate_copy(history_.begin(), history_.begin() + static_cast<std::ptrdiff_t>(head_), history_.end(),
+                   segment_.begin());
   double sx = 0, sxy = 0;
   const double mid = 0.5 * (n - 1);
   for (std::size_t i = 0; i < n; ++i) {
-    const double v = history_[(head_ + i) % n];
+    const double v = segment_[i];
     sx += v;
     sxy += (i - mid) * v;
   }
@@ -55,7 +57,7 @@ void SpectralRateEstimator::estimate() noexcept {
   const double sxx = n * (static_cast<double>(n) * n - 1) / 12.0;
   const double slope = sxy / sxx;
   for (std::size_t i = 0; i < n; ++i)
-    segment_[i] = static_cast<float>((history_[(head_ + i) % n] - mean - slope * (i - mid)) * window_[i]);
+    segment_[i] = static_cast<float>((segment_[i] - mean - slope * (i - mid)) * window_[i]);
 
   const std::size_t bins = fft_.bins();
   fft_.power_spectrum(segment_, power_);

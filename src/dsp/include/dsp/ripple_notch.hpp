@@ -62,7 +62,7 @@ class RippleNotch {
   std::size_t segment_length_;
   std::size_t hop_length_;
   RealFft fft_;
-  std::vector<float> history_, window_, segment_, power_, sorted_;
+  std::vector<float> history_, window_, segment_, power_;
   std::size_t head_ = 0, filled_ = 0, since_estimate_ = 0;
   Biquad notch_;
   bool active_ = false;
