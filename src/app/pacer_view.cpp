@@ -140,7 +140,7 @@ struct PacerView::Impl {
   static constexpr float kMeasuredReach = 26.0f;  // each glow has faded below 1/255
 
   OrbProgram orb_program;
-  OrbProgram halo_program;  // orb.frag without the body: the square's pixels outside the orb
+  OrbProgram halo_program;  // orb.frag with HALO_ONLY: the ring outside the orb
   WaveFillProgram wave_fill_program;
   WaveLineProgram wave_line_program;
   CardProgram card_program;
