@@ -1,10 +1,9 @@
-# Sourced by the GUI end-to-end tests (after setting SRC and T): the Xvfb command line in XVFB,
+# Sourced by the GUI end-to-end tests (after setting SRC and T): the Xvfb command prefix in XVFB,
 # and, when the binary was built with ASan, a software rasteriser it can run under.
 # Under ASan: full allocation stacks, so leaks inside Mesa (its DRI driver is unloaded at
 # exit and shows as "<unknown module>") can be matched by the GL call that reached them.
 # llvmpipe's JIT and the slow unwinder deadlock in _Unwind_Find_FDE; softpipe has no JIT.
-command -v xvfb-run >/dev/null || { echo "FAIL: xvfb-run is missing (apt-get install xvfb)" >&2; exit 1; }
-XVFB=(xvfb-run -a -s '-screen 0 1280x720x24')
+XVFB=(bash "$SRC/tests/support/xvfb_run.sh")
 if ldd "$RESPIRA" 2>/dev/null | grep -q libasan; then
   export GALLIUM_DRIVER=softpipe
   export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
