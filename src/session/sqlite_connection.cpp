@@ -19,31 +19,33 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 2000;
 
-// Why a write failed, when SQLite reports only an I/O error (by then errno is gone): no
-// room left on the file system, or the process's file-size limit (ulimit -f) reached.
-std::string write_failure_cause(const std::string& path) {
-  namespace fs = std::filesystem;
-  constexpr std::uintmax_t kSlack = 64 * 1024;  // a few pages of the write that failed
+// When SQLite reports only an I/O error on a write, its errno is gone; these read the two
+// usual causes off the system instead.
+constexpr std::uintmax_t kWriteSlack = 64 * 1024;  // a few pages of the write that failed
+
+bool volume_full(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   struct statvfs volume {};
-  const fs::path parent = fs::path(path).parent_path();
-  if (statvfs(parent.empty() ? "." : parent.c_str(), &volume) == 0 &&
-      static_cast<std::uintmax_t>(volume.f_bavail) * volume.f_frsize < kSlack)
-    return "the disk is full";
+  return statvfs(parent.empty() ? "." : parent.c_str(), &volume) == 0 &&
+         static_cast<std::uintmax_t>(volume.f_bavail) * volume.f_frsize < kWriteSlack;
+}
+
+bool at_file_size_limit(const std::string& path) {  // ulimit -f
   rlimit limit{};
-  if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
-    for (const std::string& file : {path, path + "-wal", path + "-journal"}) {
-      std::error_code error;
-      const auto size = fs::file_size(file, error);
-      if (!error && size + kSlack >= limit.rlim_cur) return "the file-size limit (ulimit -f) was reached";
-    }
+  if (getrlimit(RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return false;
+  for (const std::string& file : {path, path + "-wal", path + "-journal"}) {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(file, error);
+    if (!error && size + kWriteSlack >= limit.rlim_cur) return true;
   }
-  return {};
+  return false;
 }
 
 std::string explain(int code, const std::string& path, const char* detail) {
   if ((code & 0xff) == SQLITE_IOERR) {
-    if (const std::string cause = write_failure_cause(path); !cause.empty())
-      return "cannot write database " + path + ": " + cause + "; the last change was not saved";
+    if (volume_full(path)) code = SQLITE_FULL;
+    else if (at_file_size_limit(path))
+      return "database " + path + " reached the file-size limit (ulimit -f); nothing was changed";
   }
   switch (code & 0xff) {
     case SQLITE_BUSY:

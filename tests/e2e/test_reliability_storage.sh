@@ -66,7 +66,7 @@ PY
 size_kb=$(( ( $(stat -c %s "$db") + 1023 ) / 1024 ))
 expect_failure record_full_disk bash -c "ulimit -f $((size_kb + 8)); exec \"\$@\"" _ \
   "$respira" session record --db "$db" --patient "$patient" --source "$replay" --duration 600
-grep -q "file-size limit (ulimit -f) was reached" "$work/record_full_disk.err" ||
+grep -q "reached the file-size limit (ulimit -f); nothing was changed" "$work/record_full_disk.err" ||
   fail "full disk while recording: the message does not say the size limit was reached: $(cat "$work/record_full_disk.err")"
 check_store_intact "full disk while recording"
 
