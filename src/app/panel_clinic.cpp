@@ -54,14 +54,8 @@ void ClinicPanel::start_loading(const UiContext& c) {
 
 void ClinicPanel::Draw(UiContext& c) {
   const Palette& p = c.colours();
-  ImGui::PushFont(c.fonts.heading);
-  ImGui::TextUnformatted("Patients");
-  ImGui::PopFont();
-  if (c.repository == nullptr || !c.store_location) {
-    ImGui::TextColored(p.muted.vec4(), "No session store is open (%s), so there are no patients to list.",
-                       c.repository_note.c_str());
-    return;
-  }
+  heading(c, "Patients");
+  if (!store_is_open(c, "there are no patients to list")) return;
   const bool reopened = c.wall_s - last_drawn_s_ > kReopenedAfterS;
   last_drawn_s_ = c.wall_s;
   if (reopened) focus_first_row_ = true;

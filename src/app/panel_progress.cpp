@@ -95,14 +95,8 @@ void ProgressPanel::take_finished_read(const std::string& patient, double now_s)
 
 void ProgressPanel::Draw(UiContext& c) {
   const Palette& p = c.colours();
-  ImGui::PushFont(c.fonts.heading);
-  ImGui::TextUnformatted("Progress");
-  ImGui::PopFont();
-  if (c.repository == nullptr || !c.store_location) {
-    ImGui::TextColored(p.muted.vec4(), "No session store is open (%s), so there is no history to show.",
-                       c.repository_note.c_str());
-    return;
-  }
+  heading(c, "Progress");
+  if (!store_is_open(c, "there is no history to show")) return;
   const std::string& patient = c.settings.patient_id;
   take_finished_read(patient, c.wall_s);
   if (!loader_.busy() && (patient != read_for_ || c.wall_s - read_at_s_ > kReloadEveryS)) {

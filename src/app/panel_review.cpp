@@ -49,9 +49,7 @@ void ReviewPanel::Draw(UiContext& c) const {
   if (std::isfinite(adherence)) std::snprintf(adherence_text, sizeof adherence_text, "%.0f", adherence * 100.0);
   std::snprintf(summary, sizeof summary, "%s   |   median rate %s/min   |   with the guide %s%%   |   %zu breaths",
                 clock_text(duration).c_str(), rate_text, adherence_text, log.breath_interval_s.size());
-  ImGui::PushFont(c.fonts.heading);
-  ImGui::TextUnformatted(c.trainer.state() == SessionState::finished ? "Your session" : "This session so far");
-  ImGui::PopFont();
+  heading(c, c.trainer.state() == SessionState::finished ? "Your session" : "This session so far");
   ImGui::TextColored(p.muted.vec4(), "%s", summary);
   if (!log.stored_session_id.empty()) {
     ImGui::SameLine();

@@ -8,12 +8,7 @@ namespace respira::app {
 
 namespace {
 
-void heading(UiContext& c, const char* title) {
-  ImGui::Dummy({0.0f, 4.0f});
-  ImGui::PushFont(c.fonts.heading);
-  ImGui::TextUnformatted(title);
-  ImGui::PopFont();
-}
+constexpr float kSpaceAboveSection = 4.0f;
 
 }  // namespace
 
@@ -28,7 +23,7 @@ void SettingsPanel::Draw(UiContext& c) {
   ImGui::SetCursorPosX((ImGui::GetWindowWidth() - column) * 0.5f);
   ImGui::BeginGroup();
 
-  heading(c, "Sensor");
+  heading(c, "Sensor", kSpaceAboveSection);
   ImGui::TextColored(p.muted.vec4(), "%s", c.source_note.c_str());
   ImGui::SetNextItemWidth(column * 0.6f);
   const bool entered = ImGui::InputText("##source", source, sizeof source, ImGuiInputTextFlags_EnterReturnsTrue);
@@ -69,7 +64,7 @@ void SettingsPanel::Draw(UiContext& c) {
   }
   if (!source_error.empty()) ImGui::TextColored(p.warn.vec4(), "%s", source_error.c_str());
 
-  heading(c, "Sound");
+  heading(c, "Sound", kSpaceAboveSection);
   if (ImGui::Checkbox("Audio cues: a tone rises as you breathe in and falls as you breathe out", &s.audio_cues)) {
     c.settings_dirty = true;
   }
@@ -80,7 +75,7 @@ void SettingsPanel::Draw(UiContext& c) {
   }
   if (!c.audio.error().empty()) ImGui::TextColored(p.warn.vec4(), "%s", c.audio.error().c_str());
 
-  heading(c, "Look");
+  heading(c, "Look", kSpaceAboveSection);
   int palette_choice = static_cast<int>(s.palette);
   bool look_changed = ImGui::RadioButton("Calm colours", &palette_choice, 0);
   ImGui::SameLine();
@@ -112,7 +107,7 @@ void SettingsPanel::Draw(UiContext& c) {
     c.settings_dirty = true;
   }
 
-  heading(c, "Keys");
+  heading(c, "Keys", kSpaceAboveSection);
   ImGui::TextColored(p.muted.vec4(),
                      "F1-F5 screens   Tab / arrows move   Space or Enter choose   P pause   Esc finish   E eyes closed");
   ImGui::EndGroup();

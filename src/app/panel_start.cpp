@@ -10,12 +10,7 @@ namespace {
 constexpr int kAdaptiveMode = 4;   // after the four presets
 constexpr int kResonanceMode = 5;
 
-void section(UiContext& c, const char* title) {
-  ImGui::Dummy({0.0f, 6.0f});
-  ImGui::PushFont(c.fonts.heading);
-  ImGui::TextUnformatted(title);
-  ImGui::PopFont();
-}
+constexpr float kSpaceAboveSection = 6.0f;
 
 }  // namespace
 
@@ -48,7 +43,7 @@ void StartPanel::Draw(UiContext& c) {
   ImGui::BeginGroup();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + column);
 
-  section(c, "Who is practising");
+  heading(c, "Who is practising", kSpaceAboveSection);
   if (c.repository == nullptr) {
     ImGui::TextColored(p.muted.vec4(), "Sessions are not saved: %s", c.repository_note.c_str());
   } else {
@@ -89,7 +84,7 @@ void StartPanel::Draw(UiContext& c) {
     }
   }
 
-  section(c, "Today's practice");
+  heading(c, "Today's practice", kSpaceAboveSection);
   const auto all = pacer::presets();
   for (std::size_t i = 0; i < all.size(); ++i) {
     ImGui::RadioButton(std::string(all[i].label).c_str(), &mode, static_cast<int>(i));
@@ -116,14 +111,14 @@ void StartPanel::Draw(UiContext& c) {
   ImGui::SetCursorScreenPos({top.x + column + gap, top.y});
   ImGui::BeginGroup();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + right_column);
-  section(c, "Sensor");
+  heading(c, "Sensor", kSpaceAboveSection);
   const auto snapshot = trainer.snapshot();
   ImGui::TextColored(p.muted.vec4(), "%s", snapshot ? (snapshot->source.kind + ": " + snapshot->source.device_name).c_str()
                                                     : "none");
   ImGui::SameLine();
   if (ImGui::SmallButton("change")) c.screen = Screen::settings;
 
-  section(c, "Before you begin: how tense do you feel?");
+  heading(c, "Before you begin: how tense do you feel?", kSpaceAboveSection);
   tension_picker("pre", pre_tension, p, right_column);
 
   ImGui::Dummy({0.0f, 10.0f});

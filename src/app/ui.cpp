@@ -18,6 +18,20 @@ constexpr NavItem kNav[] = {{Screen::start, "Start"},     {Screen::live, "Practi
 
 }  // namespace
 
+void heading(UiContext& c, const char* title, float space_above) {
+  if (space_above > 0.0f) ImGui::Dummy({0.0f, space_above});
+  ImGui::PushFont(c.fonts.heading);
+  ImGui::TextUnformatted(title);
+  ImGui::PopFont();
+}
+
+bool store_is_open(UiContext& c, const char* without_store) {
+  if (c.repository != nullptr && c.store_location) return true;
+  ImGui::TextColored(c.colours().muted.vec4(), "No session store is open (%s), so %s.", c.repository_note.c_str(),
+                     without_store);
+  return false;
+}
+
 bool tension_picker(const char* id, int& value, const Palette& colours, float width) {
   bool changed = false;
   ImGui::PushID(id);

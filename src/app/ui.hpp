@@ -50,6 +50,13 @@ struct UiContext {
   const Palette& colours() const { return palette(settings.palette); }
 };
 
+// A screen's or section's title in the heading font, space_above pixels below what came before.
+void heading(UiContext& c, const char* title, float space_above = 0.0f);
+
+// For screens that show what the session store holds: false, after a muted line saying what
+// cannot be shown (`without_store`, e.g. "there is no history to show"), when none is open.
+bool store_is_open(UiContext& c, const char* without_store);
+
 // 0..10 as a row of buttons (arrow keys and Enter work); -1 = not rated. width 0: all available.
 bool tension_picker(const char* id, int& value, const Palette& colours, float width = 0.0f);
 
