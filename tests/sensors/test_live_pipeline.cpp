@@ -94,7 +94,17 @@ TEST_CASE("LivePipeline on a synthetic breather: events, rate, rows, waveform, s
   REQUIRE(pipeline.snapshot());
   CHECK(pipeline.snapshot()->source.kind == "synthetic");
   clock->advance(120.0);
-  const Drained d = run_until(pipeline, 120);
+  Drained d = run_until(pipeline, 120);
+  REQUIRE(d.seconds.size() == 120);
+  // The row for second 119 comes with its first sample; the rest of that second's waveform
+  // follows. The snapshot shows when the whole input is through; drain once more then.
+  auto snap = pipeline.snapshot();
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (snap->breath.time_s < 119.9 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    snap = pipeline.snapshot();
+  }
+  drain_into(pipeline, d);
   REQUIRE(d.seconds.size() == 120);
   for (std::size_t i = 0; i < d.seconds.size(); ++i) CHECK(d.seconds[i].time_s == double(i));
   for (std::size_t i = 30; i < d.seconds.size(); ++i) CHECK(d.seconds[i].rate_bpm == Approx(15.0).margin(0.5));
@@ -109,13 +119,7 @@ TEST_CASE("LivePipeline on a synthetic breather: events, rate, rows, waveform, s
     CHECK(d.waveform[i].time_s > d.waveform[i - 1].time_s);
   // Each drained item is handed over once.
   CHECK(pipeline.drain_events().empty());
-  // The snapshot follows as soon as the input pauses.
-  auto snap = pipeline.snapshot();
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (snap->breath.time_s < 119.9 && std::chrono::steady_clock::now() < give_up) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    snap = pipeline.snapshot();
-  }
+  CHECK(pipeline.drain_waveform().empty());
   CHECK(snap->recent_waveform.size() <= 60 * 25);
   CHECK(snap->recent_waveform.size() >= 59 * 25);
   CHECK(snap->breath.rate_bpm == Approx(15.0).margin(0.5));
