@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <stop_token>
 
 #include "charts.hpp"
 #include "session/programme_store.hpp"
@@ -24,6 +25,9 @@ ProgressPanel::Read read_store(const session::StoreLocation& location, const std
                                std::stop_token stop) {
   ProgressPanel::Read read{patient, {}, {}, {}};
   const auto repository = session::open_repository(location);
+  // An answer no longer wanted (another patient chosen, the window closing) should not wait
+  // out a lock on the server.
+  const std::stop_callback interrupt_repository(stop, [&] { repository->interrupt(); });
   read.sessions = repository->list_sessions(patient.empty() ? std::nullopt : std::optional<std::string>(patient));
   std::erase_if(read.sessions, [](const session::Session& s) { return s.status == session::SessionStatus::recording; });
   std::sort(read.sessions.begin(), read.sessions.end(),
@@ -31,7 +35,9 @@ ProgressPanel::Read read_store(const session::StoreLocation& location, const std
   if (patient.empty() || stop.stop_requested()) return read;
   const auto found = repository->find_patient(patient);
   if (!found) throw session::StoreError("no patient " + patient + " in " + repository->describe());
-  read.progress = session::load_patient_progress(*repository, *session::open_programme_store(location), *found,
+  const auto programmes = session::open_programme_store(location);
+  const std::stop_callback interrupt_programmes(stop, [&] { programmes->interrupt(); });
+  read.progress = session::load_patient_progress(*repository, *programmes, *found,
                                                  std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
   read.clinical_summary = session::progress_text(*read.progress);
   return read;

@@ -75,11 +75,19 @@ class PostgresConnection final : public Connection {
       PQfinish(conn_);  // the destructor does not run for a half-built object
       throw;
     }
+    cancel_ = PQgetCancel(conn_);
   }
-  ~PostgresConnection() override { PQfinish(conn_); }
+  ~PostgresConnection() override {
+    PQfreeCancel(cancel_);
+    PQfinish(conn_);
+  }
 
   Dialect dialect() const override { return Dialect::postgresql; }
   std::string describe() const override { return description_; }
+  void interrupt() noexcept override {
+    char error[256];
+    if (cancel_) PQcancel(cancel_, error, sizeof error);  // best effort: the query may just have ended
+  }
 
   std::vector<Row> run(std::string_view sql, std::initializer_list<Value> params) override {
     return run_span(sql, params.begin(), params.size());
@@ -188,6 +196,7 @@ class PostgresConnection final : public Connection {
   }
 
   PGconn* conn_ = nullptr;
+  PGcancel* cancel_ = nullptr;  // made while idle: PQgetCancel must not race a running query
   std::string description_;
   std::unordered_map<std::string, std::string> statements_;
 };

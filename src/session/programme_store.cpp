@@ -90,6 +90,8 @@ class SqlProgrammeStore final : public ProgrammeStore {
     sql::migrate(*db_);  // migration 2 creates clinical_programmes
   }
 
+  void interrupt() noexcept override { db_->interrupt(); }
+
   void save(const std::string& patient_id, const Programme& programme) override {
     sql::Transaction transaction(*db_);
     if (db_->run("SELECT id FROM patients WHERE id = ?", {patient_id}).empty())

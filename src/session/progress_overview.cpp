@@ -1,6 +1,7 @@
 #include "session/progress_overview.hpp"
 
 #include <algorithm>
+#include <stop_token>
 
 #include "session/programme_store.hpp"
 #include "session/progress_export.hpp"
@@ -37,6 +38,9 @@ std::vector<PatientOverview> load_clinic_overview(const StoreLocation& location,
                                                   std::stop_token stop) {
   const auto repository = open_repository(location);
   const auto programmes = open_programme_store(location);
+  // An answer no longer wanted should not wait out a lock on the server.
+  const std::stop_callback interrupt_repository(stop, [&] { repository->interrupt(); });
+  const std::stop_callback interrupt_programmes(stop, [&] { programmes->interrupt(); });
   std::vector<PatientOverview> rows;
   for (const Patient& patient : repository->list_patients()) {
     if (stop.stop_requested()) break;

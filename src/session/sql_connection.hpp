@@ -51,6 +51,9 @@ class Connection {
   virtual void begin_write() = 0;  // SQLite: BEGIN IMMEDIATE; PostgreSQL: BEGIN
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
+  // Makes the statement running on another thread fail now (it throws StoreError) rather
+  // than when the engine gives up waiting on a lock. Safe from any thread.
+  virtual void interrupt() noexcept = 0;
 };
 
 // Commits on commit(); rolls back if left by an exception.

@@ -105,6 +105,7 @@ class SqlRepository final : public Repository {
   }
 
   std::string describe() const override { return db_->describe(); }
+  void interrupt() noexcept override { db_->interrupt(); }
   int schema_version() override { return sql::current_schema_version(*db_); }
 
   Patient add_patient(const std::string& display_name, const std::string& notes) override {

@@ -7,6 +7,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -18,6 +19,7 @@ namespace respira::session::sql {
 namespace {
 
 constexpr int kBusyTimeoutMs = 2000;
+constexpr int kBusyStepMs = 10;
 
 // When SQLite reports only an I/O error on a write, its errno is gone; these read the two
 // usual causes off the system instead.
@@ -106,7 +108,7 @@ class SqliteConnection final : public Connection {
     }
     try {
       sqlite3_extended_result_codes(db_, 1);
-      sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+      sqlite3_busy_handler(db_, &SqliteConnection::wait_while_locked, this);
       run_script("PRAGMA foreign_keys = ON");
       // WAL: readers never block the recorder; FULL: a committed batch is on disk.
       auto mode = run("PRAGMA journal_mode = WAL", {});
@@ -123,6 +125,10 @@ class SqliteConnection final : public Connection {
 
   Dialect dialect() const override { return Dialect::sqlite; }
   std::string describe() const override { return "SQLite " + path_; }
+  void interrupt() noexcept override {
+    interrupted_.store(true, std::memory_order_relaxed);  // stops a wait for a lock
+    sqlite3_interrupt(db_);                              // stops a running statement
+  }
 
   std::vector<Row> run(std::string_view sql, std::initializer_list<Value> params) override {
     return run_span(sql, params.begin(), params.size());
@@ -226,8 +232,18 @@ class SqliteConnection final : public Connection {
     db_ = nullptr;
   }
 
+  // Waits for another connection's lock up to kBusyTimeoutMs, as sqlite3_busy_timeout would,
+  // but gives up at once after interrupt(): SQLite's own wait does not watch for that.
+  static int wait_while_locked(void* self, int attempts) noexcept {
+    const auto& connection = *static_cast<const SqliteConnection*>(self);
+    if (connection.interrupted_.load(std::memory_order_relaxed) || attempts * kBusyStepMs >= kBusyTimeoutMs) return 0;
+    sqlite3_sleep(kBusyStepMs);
+    return 1;
+  }
+
   std::string path_;
   sqlite3* db_ = nullptr;
+  std::atomic<bool> interrupted_{false};
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
 };
 

@@ -4,8 +4,11 @@
 # patient's progress waits until the server gives up (lock_timeout, 5 s). Meanwhile the window
 # keeps drawing: at 1.5 s it shows that it is reading (no error yet, which a frame that waited
 # on the store could not show), at 9 s the lock error in the warning colour, and once the lock
-# is gone the patient's charts and sessions.
-#   respira gui --db URL --patient ID --screen progress --screenshot PATH --after SECONDS
+# is gone the patient's charts and sessions. Leaving the window does not wait for the
+# server either: the stuck read is cancelled (PQcancel), so the window that took its
+# screenshot at 1.5 s has ended well before the lock timeout (5 s after the read began);
+# the same for the clinician's patient list, which reads every patient's breaths.
+#   respira gui --db URL --patient ID --screen progress|clinic --screenshot PATH --after SECONDS
 set -euo pipefail
 RESPIRA=$(realpath "${1:?usage: test_gui_progress_locked_store.sh /path/to/respira}")
 SRC=${RESPIRA_SOURCE_DIR:?}
@@ -36,11 +39,24 @@ for _ in $(seq 100); do
 done
 [[ $locked == 1 ]] || fail "the breaths table could not be locked"
 
-shot() {  # shot OUT AFTER_SECONDS
-  "${XVFB[@]}" "$RESPIRA" gui --db "$PG_URL" --patient "$P" --source synthetic:6 --screen progress \
+shot() {  # shot OUT AFTER_SECONDS [SCREEN]
+  "${XVFB[@]}" "$RESPIRA" gui --db "$PG_URL" --patient "$P" --source synthetic:6 --screen "${3:-progress}" \
     --screenshot "$1" --after "$2"
 }
-shot "$T/reading.png" 1.5
+# Seconds the window lived after its screenshot (the Xvfb start-up, counted in, is well under 1 s).
+left_after() {  # left_after AFTER_SECONDS COMMAND...
+  local after=$1 start end; shift
+  start=$(date +%s.%N); "$@"; end=$(date +%s.%N)
+  python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]) - float(sys.argv[3]):.2f}')" "$start" "$end" "$after"
+}
+lingered=$(left_after 1.5 shot "$T/reading.png" 1.5)
+echo "Progress: the window ended ${lingered} s after its screenshot while the read was stuck"
+python3 -c "import sys; sys.exit(float(sys.argv[1]) >= 3.0)" "$lingered" ||
+  fail "the Progress window waited ${lingered} s for the locked store on leaving"
+lingered=$(left_after 1.5 shot "$T/clinic.png" 1.5 clinic)
+echo "Patients: the window ended ${lingered} s after its screenshot while the read was stuck"
+python3 -c "import sys; sys.exit(float(sys.argv[1]) >= 3.0)" "$lingered" ||
+  fail "the Patients window waited ${lingered} s for the locked store on leaving"
 shot "$T/locked.png" 9
 sql "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()" \
   > /dev/null

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "repository_contract.hpp"
 #include "session/repository.hpp"
@@ -201,4 +202,28 @@ TEST_CASE("a live recorder's session is not closed by another process", "[sessio
   recorder->begin_session(s);
   auto viewer = open_sqlite_repository(path.string());  // this process is alive: still recording
   CHECK(viewer->find_session(s.id)->status == SessionStatus::recording);
+}
+
+TEST_CASE("interrupt() ends a statement waiting on a lock at once and loses nothing", "[session][repository]") {
+  TempDir dir;
+  const auto path = dir.path() / "interrupted.db";
+  auto repo = open_sqlite_repository(path.string());
+  repo->add_patient("Before lock", "");
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  const auto start = std::chrono::steady_clock::now();
+  std::jthread interrupter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    repo->interrupt();
+  });
+  CHECK_THROWS_AS(repo->add_patient("During lock", ""), StoreError);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  interrupter.join();
+  CHECK(waited < std::chrono::milliseconds(1500));  // the busy timeout alone waits 2 s
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  const auto patients = repo->list_patients();
+  REQUIRE(patients.size() == 1);
+  CHECK(patients.front().display_name == "Before lock");
 }

@@ -31,6 +31,7 @@ class ProgrammeStore {
   // The newest version, or nullopt when none was set. Throws StoreError.
   virtual std::optional<Programme> load(const std::string& patient_id) = 0;
   virtual int version_count(const std::string& patient_id) = 0;
+  virtual void interrupt() noexcept = 0;  // as Repository::interrupt
 };
 
 // Opens the same database as open_repository(location). Throws StoreError.

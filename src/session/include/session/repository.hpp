@@ -47,6 +47,9 @@ class Repository {
   virtual ~Repository() = default;
 
   virtual std::string describe() const = 0;  // "SQLite /path/respira.db" or "PostgreSQL host/db"
+  // For a read on a worker thread that is no longer wanted: the running statement throws
+  // StoreError now instead of waiting out a lock. Safe from any thread.
+  virtual void interrupt() noexcept = 0;
   virtual int schema_version() = 0;
 
   virtual Patient add_patient(const std::string& display_name, const std::string& notes) = 0;
