@@ -4,7 +4,8 @@
 # exit and shows as "<unknown module>") can be matched by the GL call that reached them.
 # llvmpipe's JIT and the slow unwinder deadlock in _Unwind_Find_FDE; softpipe has no JIT.
 XVFB=(bash "$SRC/tests/support/xvfb_run.sh")
-if ldd "$RESPIRA" 2>/dev/null | grep -q libasan; then
+# (Not `ldd | grep -q`: under pipefail grep's early exit could SIGPIPE ldd and skip this.)
+if [[ $(ldd "$RESPIRA" 2>/dev/null) == *libasan* ]]; then
   export GALLIUM_DRIVER=softpipe
   export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
   { cat "$SRC/tests/support/lsan.supp"; echo "leak:ImGui_ImplOpenGL3_RenderDrawData"; } >"$T/lsan.supp"
