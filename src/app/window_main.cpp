@@ -40,8 +40,7 @@ namespace {
 
 constexpr double kFrameSeconds = 1.0 / 60.0;
 
-const char* const kNoDisplay =
-    "No display available: the trainer window needs a graphical session (DISPLAY/WAYLAND_DISPLAY unset).\n"
+const char* const kHeadlessCommands =
     "Without a display, use the headless commands:\n"
     "  respira analyze FILE                                   breath events and rates of a recording\n"
     "  respira live --source SPEC                             live rate and phase in the terminal\n"
@@ -51,9 +50,6 @@ std::string g_glfw_error;  // last GLFW error; GLFW reports through a C callback
 
 void remember_glfw_error(int code, const char* description) {
   g_glfw_error = std::to_string(code) + ": " + description;
-  if (code == GLFW_PLATFORM_ERROR || code == 0x00010008 /* GLFW_PLATFORM_UNAVAILABLE in 3.4 */) {
-    g_glfw_error = kNoDisplay;
-  }
 }
 
 // Key commands (F1-F6, P, E, Esc) gathered by the GLFW callback for the next frame.
@@ -208,8 +204,10 @@ int run_app(const AppOptions& options) {
   const auto entered = std::chrono::steady_clock::now();
   const char* display = std::getenv("DISPLAY");
   const char* wayland = std::getenv("WAYLAND_DISPLAY");
-  if ((display == nullptr || *display == '\0') && (wayland == nullptr || *wayland == '\0')) {
-    throw AppError{kNoDisplay, 2};
+  const bool have_x11 = display != nullptr && *display != '\0';
+  if (!have_x11 && (wayland == nullptr || *wayland == '\0')) {
+    throw AppError{std::string("No display available: the trainer window needs a graphical session "
+                               "(DISPLAY/WAYLAND_DISPLAY unset).\n") + kHeadlessCommands, 2};
   }
   const bool unattended = options.screenshot.has_value() || options.benchmark_frames > 0;
   const std::filesystem::path settings_path = default_settings_path();
@@ -263,7 +261,10 @@ int run_app(const AppOptions& options) {
   if (!trainer) throw AppError{first_error, 1};  // before any window appears
 
   glfwSetErrorCallback(&remember_glfw_error);
-  if (glfwInit() != GLFW_TRUE) throw AppError{g_glfw_error.empty() ? kNoDisplay : g_glfw_error, 2};
+  if (glfwInit() != GLFW_TRUE) {
+    throw AppError{"cannot open the display " + std::string(have_x11 ? display : wayland) + " (GLFW " + g_glfw_error +
+                       ").\n" + kHeadlessCommands, 2};
+  }
   Window window;
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
