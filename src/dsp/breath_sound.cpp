@@ -232,13 +232,15 @@ BreathSoundFrontEnd::~BreathSoundFrontEnd() = default;
 BreathSoundFrontEnd::BreathSoundFrontEnd(BreathSoundFrontEnd&&) noexcept = default;
 BreathSoundFrontEnd& BreathSoundFrontEnd::operator=(BreathSoundFrontEnd&&) noexcept = default;
 
-std::size_t BreathSoundFrontEnd::process(std::span<const float> audio, std::span<float> out) noexcept {
+std::size_t BreathSoundFrontEnd::process(std::span<const float> audio, std::span<float> out,
+                                         std::span<float> loudness_db) noexcept {
   std::size_t written = 0;
   std::array<double, BreathSoundBands::kBands> db{};
   for (const float sample : audio) {
     if (!impl_->bands.push(sample, db)) continue;
     float value = 0.0f;
     impl_->on_features(db, value);
+    if (written < loudness_db.size()) loudness_db[written] = static_cast<float>(impl_->features[kLoudness]);
     if (written < out.size()) out[written++] = value;
   }
   return written;

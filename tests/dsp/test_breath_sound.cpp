@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dsp/biquad.hpp"
+#include "dsp/breath_analyzer.hpp"
 #include "dsp/breath_sound.hpp"
 
 namespace {
@@ -344,4 +345,61 @@ TEST_CASE("breath sound: coughs and speech add no breaths and do not move the ra
   const Result r = run(audio, s.rate_hz);
   CHECK(r.rate_hint_bpm == Approx(12.0).epsilon(0.04));
   CHECK(waveform_rate_bpm(r, 60.0) == Approx(12.0).epsilon(0.04));
+}
+
+TEST_CASE("breath sound: the analyzer times each turn at the quiet moment between bursts", "[dsp][breath_sound]") {
+  using respira::dsp::BreathAnalyzer;
+  using respira::dsp::BreathEventType;
+  struct Case {
+    double bpm, exhale_gain;
+  };
+  // Inhalation 0.4 of the breath, exhalation 0.5, a pause of 0.1: the rendered cycle alone
+  // put exhale onsets 0.16-0.3 of a breath late (a sine's turns are half a cycle apart).
+  for (const Case c : {Case{6.0, 0.5}, Case{10.0, 1.0}, Case{15.0, 0.5}, Case{15.0, 0.0}, Case{20.0, 0.2}}) {
+    DYNAMIC_SECTION(c.bpm << " bpm, exhalation at " << c.exhale_gain << " x the inhalation's loudness") {
+      BreathSounds s;
+      s.bpm = c.bpm;
+      s.exhale_gain = c.exhale_gain;
+      s.seconds = 150.0;
+      std::vector<std::pair<double, double>> inhalations;
+      const auto audio = synthesise(s, &inhalations);
+      BreathAnalyzer analyzer({.sample_rate_hz = s.rate_hz, .kind = respira::dsp::SignalKind::audio});
+      const double period = 60.0 / c.bpm;
+      const double last_listed_s = inhalations.back().first + 0.9 * period;  // its exhalation's end
+      std::vector<double> errors;
+      std::size_t turns = 0, ie_count = 0;
+      double ie_sum = 0.0;
+      for (std::size_t start = 0; start < audio.size(); start += 800) {
+        const auto out = analyzer.process({audio.data() + start, std::min<std::size_t>(800, audio.size() - start)});
+        if (analyzer.state().time_s > 60.0 && !std::isnan(analyzer.state().ie_ratio)) {
+          ie_sum += analyzer.state().ie_ratio;
+          ++ie_count;
+        }
+        for (const auto& e : out.events) {
+          // After warm-up and the first turns of each kind; before the breath still going on at
+          // the end, which the synthesiser has not listed.
+          if (e.time_s < 60.0 || e.time_s > last_listed_s) continue;
+          ++turns;
+          double error = 1e9;
+          for (const auto& [inhale_start, inhale_end] : inhalations) {
+            const double truth = e.type == BreathEventType::exhale ? inhale_end : inhale_start;
+            if (std::abs(e.time_s - truth) < std::abs(error)) error = e.time_s - truth;
+          }
+          errors.push_back(std::abs(error));
+          CHECK(e.emitted_s >= e.time_s);
+        }
+      }
+      CHECK(static_cast<double>(turns) == Approx(2.0 * (last_listed_s - 60.0) / period).margin(2.0));
+      std::sort(errors.begin(), errors.end());
+      REQUIRE(!errors.empty());
+      INFO("median error " << errors[errors.size() / 2] << " s, worst " << errors.back() << " s");
+      CHECK(errors[errors.size() / 2] <= 0.25);
+      CHECK(errors[errors.size() * 9 / 10] <= 0.5);
+      // Inhalation 0.4 and exhalation with its pause 0.6 of the breath: 0.67 (the rendered
+      // cycle alone gave 1.0 whatever the breath). Loudness comes at 25 Hz and a faint
+      // exhalation is heard a little into its ramp: at 20/min one sample moves I:E by 0.03.
+      REQUIRE(ie_count > 0);
+      CHECK(ie_sum / static_cast<double>(ie_count) == Approx(0.4 / 0.6).margin(0.15));
+    }
+  }
 }

@@ -47,8 +47,11 @@ class BreathSoundFrontEnd {
 
   // Writes the respiration-like signal (rises while inhaling, falls while exhaling,
   // roughly -1..1) produced by this block into out and returns how many samples were
-  // written. out must hold at least max_output_for(audio.size()) samples.
-  std::size_t process(std::span<const float> audio, std::span<float> out) noexcept;
+  // written. out must hold at least max_output_for(audio.size()) samples. loudness_db,
+  // when given (as long as out), receives the overall breath-sound loudness (dB) at the
+  // same instants, for timing turns at the quiet moments between bursts (FlowReversal).
+  std::size_t process(std::span<const float> audio, std::span<float> out,
+                      std::span<float> loudness_db = {}) noexcept;
 
   std::size_t max_output_for(std::size_t input_samples) const noexcept;
   double output_rate_hz() const noexcept;
