@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <thread>
 
 #include "repository_contract.hpp"
@@ -114,27 +115,43 @@ TEST_CASE("a database from a newer Respira is refused and left untouched", "[ses
   CHECK(file_bytes(path) == before);
 }
 
+namespace {
+
+// A store with one patient, "Before lock", that another connection holds an exclusive lock on.
+struct LockedStore {
+  explicit LockedStore(const std::filesystem::path& file) : path(file), repo(open_sqlite_repository(file.string())) {
+    repo->add_patient("Before lock", "");
+    REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  ~LockedStore() { sqlite3_close(other); }
+  // Ends the other connection's transaction; the store must hold exactly what it held before.
+  void release_and_check_nothing_changed() {
+    sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+    const auto patients = repo->list_patients();
+    REQUIRE(patients.size() == 1);
+    CHECK(patients.front().display_name == "Before lock");
+  }
+  std::filesystem::path path;
+  std::unique_ptr<Repository> repo;
+  sqlite3* other = nullptr;
+};
+
+}  // namespace
+
 TEST_CASE("a locked database gives one clear error and loses nothing", "[session][repository]") {
   TempDir dir;
   const auto path = dir.path() / "locked.db";
-  auto repo = open_sqlite_repository(path.string());
-  repo->add_patient("Before lock", "");
-  sqlite3* other = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  LockedStore store(path);
   const auto start = std::chrono::steady_clock::now();
   try {
-    repo->add_patient("During lock", "");
+    store.repo->add_patient("During lock", "");
     FAIL("writing to a locked database must throw");
   } catch (const StoreError& e) {
     CHECK_THAT(std::string(e.what()), Catch::Contains("locked"));
   }
   CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(1500));  // waited first
-  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
-  sqlite3_close(other);
-  const auto patients = repo->list_patients();
-  REQUIRE(patients.size() == 1);
-  CHECK(patients.front().display_name == "Before lock");
+  store.release_and_check_nothing_changed();
   sqlite3* check = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &check) == SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
@@ -206,24 +223,15 @@ TEST_CASE("a live recorder's session is not closed by another process", "[sessio
 
 TEST_CASE("interrupt() ends a statement waiting on a lock at once and loses nothing", "[session][repository]") {
   TempDir dir;
-  const auto path = dir.path() / "interrupted.db";
-  auto repo = open_sqlite_repository(path.string());
-  repo->add_patient("Before lock", "");
-  sqlite3* other = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  LockedStore store(dir.path() / "interrupted.db");
   const auto start = std::chrono::steady_clock::now();
   std::jthread interrupter([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    repo->interrupt();
+    store.repo->interrupt();
   });
-  CHECK_THROWS_AS(repo->add_patient("During lock", ""), StoreError);
+  CHECK_THROWS_AS(store.repo->add_patient("During lock", ""), StoreError);
   const auto waited = std::chrono::steady_clock::now() - start;
   interrupter.join();
   CHECK(waited < std::chrono::milliseconds(1500));  // the busy timeout alone waits 2 s
-  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
-  sqlite3_close(other);
-  const auto patients = repo->list_patients();
-  REQUIRE(patients.size() == 1);
-  CHECK(patients.front().display_name == "Before lock");
+  store.release_and_check_nothing_changed();
 }
