@@ -5,7 +5,10 @@
 // window, so the smoothed rate is 60 x (breaths - 1) / (time from first to last) over
 // the trailing window (32 s by default, widened to hold two breaths when breathing is
 // very slow). That estimator is unbiased for any waveform shape and reacts to a changed
-// rhythm within one window. Per-breath figures (inhale/exhale time, I:E, depth) come
+// rhythm within one window. Measured and not adopted: counting an interval near twice the
+// median as two breaths, or two short ones as one (BIDMC within 1 bpm 90.3-91.7 % vs
+// 91.5 %: long intervals there are mostly real pauses the annotators counted as such).
+// Per-breath figures (inhale/exhale time, I:E, depth) come
 // from the latest peak/trough pair, timed on a lightly smoothed trace (Extremum::turn_s)
 // because heavy smoothing shifts the turns of lopsided breaths; variability from the last 16 intervals. Sighs are
 // breaths at least twice the typical depth; apnoea-like pauses are silences longer
