@@ -21,6 +21,14 @@ double exhale_fraction_from_ie(double ie_ratio) {
   return std::isfinite(ie_ratio) && ie_ratio > 0.0 ? 1.0 / (1.0 + ie_ratio) : 0.5;
 }
 
+// Mean breath score over the whole session; empty before the first scored breath.
+std::optional<double> mean_score(const std::vector<pacer::BreathAdherence>& breaths) {
+  if (breaths.empty()) return std::nullopt;
+  double sum = 0.0;
+  for (const auto& breath : breaths) sum += breath.score;
+  return sum / static_cast<double>(breaths.size());
+}
+
 }  // namespace
 
 // The guide for the chosen mode and the adherence tracker that scores it. Adaptive pacing
@@ -215,7 +223,9 @@ void Trainer::finish(std::optional<int> post_tension) {
   if (guide_->resonance) log_.resonance = guide_->resonance->result();
   if (recorder_) {
     try {
-      recorder_->finish(session::SessionStatus::completed, log_.duration_s, post_tension, {});
+      // Stored as the window scored it, against the guide the person actually saw (the
+      // adaptive or resonance guide changes rate; holds are not breaths to follow).
+      recorder_->finish(session::SessionStatus::completed, log_.duration_s, post_tension, {}, mean_score(log_.adherence));
     } catch (const std::exception& e) {
       message_ = std::string("The session could not be saved: ") + e.what();
       log_.stored_session_id.clear();

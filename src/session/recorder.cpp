@@ -82,14 +82,15 @@ void SessionRecorder::flush(double stream_time_s) {
 }
 
 Session SessionRecorder::finish(SessionStatus status, double stream_time_s, std::optional<int> post_tension,
-                                const std::vector<RegionRating>& regions) {
+                                const std::vector<RegionRating>& regions, std::optional<double> scored_adherence) {
   flush(stream_time_s);
   session_.post_tension = post_tension;
   session_.regions = regions;
   const std::optional<double> quality =
       quality_count_ > 0 ? std::optional<double>(quality_sum_ / static_cast<double>(quality_count_)) : std::nullopt;
-  session_.metrics =
-      compute_metrics(breaths_, session_.pacer, quality, session_adherence(session_.pacer, events_, stream_time_s));
+  session_.metrics = compute_metrics(breaths_, session_.pacer, quality,
+                                     scored_adherence ? scored_adherence
+                                                      : session_adherence(session_.pacer, events_, stream_time_s));
   session_.status = status;
   const auto started = parse_iso(session_.started_at);
   session_.ended_at = started ? to_iso(*started + std::chrono::milliseconds(std::llround(stream_time_s * 1000.0)))

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../../src/app/trainer.hpp"
+#include "session/recorder.hpp"
 #include "sensors/clock.hpp"
 #include "sensors/synthetic_source.hpp"
 
@@ -161,6 +162,16 @@ TEST_CASE("adaptive pacing starts at the measured rate", "[app]") {
   }
 }
 
+namespace {
+
+double mean_breath_score(const std::vector<pacer::BreathAdherence>& breaths) {
+  double sum = 0.0;
+  for (const auto& breath : breaths) sum += breath.score;
+  return breaths.empty() ? dsp::kNoValue : sum / static_cast<double>(breaths.size());
+}
+
+}  // namespace
+
 TEST_CASE("a practised session is stored with its ratings and breaths", "[app]") {
   const auto dir = std::filesystem::temp_directory_path() / ("respira-app-store-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
@@ -193,6 +204,49 @@ TEST_CASE("a practised session is stored with its ratings and breaths", "[app]")
     CHECK(stored->breaths.size() >= 3);
     CHECK(stored->waveform_sample_count() > 40 * 20);
     for (const auto& breath : stored->breaths) CHECK(breath.period_s() == Approx(60.0 / 5.5).margin(0.6));
+    // The adherence stored is the one the window scored.
+    REQUIRE(stored->session.metrics.adherence);
+    CHECK(*stored->session.metrics.adherence == Approx(mean_breath_score(rig.trainer.log().adherence)));
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("an adaptive session stores the adherence to the guide it showed, not to its first rate", "[app]") {
+  const auto dir = std::filesystem::temp_directory_path() / ("respira-app-adaptive-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    auto repository = session::open_sqlite_repository((dir / "store.db").string());
+    const session::Patient patient = repository->add_patient("Adaptive test", "");
+    Rig rig(repository.get());
+    rig.trainer.connect();
+    rig.run_to(0.5);
+    SessionPlan plan;
+    plan.mode = PacingMode::adaptive;
+    plan.patient_id = patient.id;
+    rig.trainer.begin(plan);  // rate not known yet: the guide starts at 12/min
+    rig.run_to(120.5);        // ...and follows the breather's 5.5/min once it is measured
+    rig.trainer.stop();
+    rig.trainer.finish(3);
+    const auto stored = repository->load_session(rig.trainer.log().stored_session_id);
+    REQUIRE(stored);
+    CHECK(stored->session.pacer.rate_bpm == Approx(12.0));  // what the session started with
+    REQUIRE(stored->session.metrics.adherence);
+    const double shown = mean_breath_score(rig.trainer.log().adherence);
+    CHECK(*stored->session.metrics.adherence == Approx(shown));
+    // Scored against a fixed 12/min guide, a 5.5/min breather would look like it never followed.
+    const std::vector<dsp::BreathEvent> events = [&] {
+      std::vector<dsp::BreathEvent> all;
+      for (const auto& breath : stored->breaths) {
+        all.push_back({breath.start_s, dsp::BreathEventType::inhale, breath.start_s, 1.0});
+        all.push_back({breath.exhale_start_s, dsp::BreathEventType::exhale, breath.exhale_start_s, 1.0});
+      }
+      return all;
+    }();
+    const auto fixed = session::session_adherence(stored->session.pacer, events, stored->session.duration_s);
+    REQUIRE(fixed);
+    INFO("adherence to the guide shown " << shown << ", to a fixed 12/min guide " << *fixed);
+    CHECK(shown > *fixed + 0.15);
   }
   std::filesystem::remove_all(dir);
 }

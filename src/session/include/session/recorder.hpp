@@ -49,10 +49,12 @@ class SessionRecorder {
 
   // Writes everything pending as one batch; stream_time_s is the signal time covered.
   void flush(double stream_time_s);
-  // Final flush, metrics (adherence against the pacer schedule when one was set), status
-  // and the ratings given after the session.
+  // Final flush, metrics, status and the ratings given after the session. Adherence is
+  // `scored_adherence` when the caller scored the guide it actually showed (adaptive or
+  // resonance pacing, holds); otherwise the session's events are scored against a fixed
+  // guide at pacer.rate_bpm and pacer.ie_ratio, when a rate was set.
   Session finish(SessionStatus status, double stream_time_s, std::optional<int> post_tension,
-                 const std::vector<RegionRating>& regions);
+                 const std::vector<RegionRating>& regions, std::optional<double> scored_adherence = std::nullopt);
 
   const Session& session() const { return session_; }
   std::size_t waveform_samples() const { return waveform_samples_; }
