@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "session/ids.hpp"
@@ -223,6 +224,7 @@ void Trainer::finish(std::optional<int> post_tension) {
   if (guide_->resonance) log_.resonance = guide_->resonance->result();
   if (recorder_) {
     try {
+      if (guide_->adaptive || guide_->resonance) recorder_->set_programme_step(changing_guide_summary());
       // Stored as the window scored it, against the guide the person actually saw (the
       // adaptive or resonance guide changes rate; holds are not breaths to follow).
       recorder_->finish(session::SessionStatus::completed, log_.duration_s, post_tension, {}, mean_score(log_.adherence));
@@ -233,6 +235,20 @@ void Trainer::finish(std::optional<int> post_tension) {
     recorder_.reset();
   }
   state_ = SessionState::finished;
+}
+
+// Where an adaptive guide led, or what a resonance search found, for the stored session.
+std::string Trainer::changing_guide_summary() const {
+  char text[96];
+  if (guide_->resonance) {
+    const auto found = guide_->resonance->result();
+    if (!found) return "resonance search (no result)";
+    std::snprintf(text, sizeof text, "resonance search: %.1f/min", found->rate_bpm);
+  } else {
+    std::snprintf(text, sizeof text, "adaptive %.1f -> %.1f/min", guide_at(0.0).pattern.rate_bpm(),
+                  guide_at(pacer_time_s()).pattern.rate_bpm());
+  }
+  return text;
 }
 
 void Trainer::reset() {

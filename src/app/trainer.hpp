@@ -114,6 +114,7 @@ class Trainer {
   void update_scale();
   double input_to_pacer(double input_s) const;
   double pacer_to_input(double pacer_s) const;
+  std::string changing_guide_summary() const;
 
   Config config_;
   SourceFactory factory_;

@@ -231,6 +231,10 @@ TEST_CASE("an adaptive session stores the adherence to the guide it showed, not 
     const auto stored = repository->load_session(rig.trainer.log().stored_session_id);
     REQUIRE(stored);
     CHECK(stored->session.pacer.rate_bpm == Approx(12.0));  // what the session started with
+    // ...and where the guide led, in words (the breather's 5.5/min, give or take).
+    const std::string& step = stored->session.pacer.programme_step;
+    REQUIRE(step.rfind("adaptive 12.0 -> ", 0) == 0);
+    CHECK(std::stod(step.substr(17)) == Approx(5.5).margin(0.6));
     REQUIRE(stored->session.metrics.adherence);
     const double shown = mean_breath_score(rig.trainer.log().adherence);
     CHECK(*stored->session.metrics.adherence == Approx(shown));

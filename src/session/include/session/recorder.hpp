@@ -47,6 +47,9 @@ class SessionRecorder {
   void add_gaps(std::span<const sensors::GapMark> gaps);
   void add_signal_quality(double quality);  // one reading per poll, averaged
 
+  // What the guide turned out to be, for guides that change during the session ("adaptive
+  // 12 -> 6.1/min"); stored by finish().
+  void set_programme_step(std::string step) { session_.pacer.programme_step = std::move(step); }
   // Writes everything pending as one batch; stream_time_s is the signal time covered.
   void flush(double stream_time_s);
   // Final flush, metrics, status and the ratings given after the session. Adherence is
