@@ -11,14 +11,7 @@ set -euo pipefail
 RESPIRA=${1:?usage: test_live_ble.sh /path/to/respira}
 SRC=${RESPIRA_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 ADDRESS=AA:BB:CC:DD:EE:FF
-T=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$T"
-}
-trap cleanup EXIT
+source "$SRC/tests/support/background_jobs.sh"
 /usr/bin/python3 -c "import dbusmock" 2>/dev/null || { echo "FAIL: python3-dbusmock missing"; exit 1; }
 
 dbus-daemon --session --nofork --address="unix:path=$T/bus" --print-address=3 3>"$T/addr" 2>/dev/null &

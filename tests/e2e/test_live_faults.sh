@@ -13,14 +13,7 @@ SRC=${RESPIRA_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 DATA=${RESPIRA_TEST_DATA_DIR:-$SRC/tests/data}
 RECORD=$DATA/bidmc/bidmc_01
 FEED="/usr/bin/python3 $SRC/scripts/e2e/feed_serial.py"
-T=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
-}
-trap cleanup EXIT
+source "$SRC/tests/support/background_jobs.sh"
 command -v socat >/dev/null || { echo "FAIL: socat missing"; exit 1; }
 now() { date +%s.%N; }
 since() { /usr/bin/python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$1" "$(now)"; }

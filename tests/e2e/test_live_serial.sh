@@ -12,14 +12,7 @@ DATA=${RESPIRA_TEST_DATA_DIR:-$SRC/tests/data}
 RECORD=$DATA/bidmc/bidmc_01
 START=0    # seconds into the record (a session starts with the recording)
 SECONDS_FED=52
-T=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
-}
-trap cleanup EXIT
+source "$SRC/tests/support/background_jobs.sh"
 command -v socat >/dev/null || { echo "FAIL: socat missing"; exit 1; }
 
 socat pty,raw,echo=0,link="$T/belt" pty,raw,echo=0,link="$T/feed" 2>"$T/socat.err" &
