@@ -2,9 +2,11 @@
 # xvfb_run.sh COMMAND...: runs COMMAND on a private 1280x720 Xvfb screen and returns its status.
 # Xvfb chooses a free display itself (-displayfd) and says which once it accepts clients, so
 # GUI tests running in parallel cannot race for one display number the way `xvfb-run -a`
-# does (two of them picked the same number and one window found no display). Before COMMAND
-# runs, a client must have talked to the server: once in CI a window could not open the display
-# it was given (GLFW "Failed to open display"), so a server that does not answer is replaced.
+# does (two of them picked the same number and one window found no display). -noreset: an X
+# server resets when its last client leaves and refuses connections meanwhile, so a test that
+# polls with xdotool while the window starts could make the window fail to open its display
+# (CI: test_gui_clinic, "X11: Failed to open display"). Before COMMAND runs, a client must have
+# talked to the server; a server that does not answer is replaced.
 set -uo pipefail
 command -v Xvfb >/dev/null || { echo "FAIL: Xvfb is missing (apt-get install xvfb)" >&2; exit 1; }
 command -v xdotool >/dev/null || { echo "FAIL: xdotool is missing (apt-get install xdotool)" >&2; exit 1; }
@@ -15,7 +17,7 @@ trap 'stop_xvfb; rm -rf "$dir"' EXIT
 
 start_xvfb() {  # starts Xvfb and sets DISPLAY; fails if it does not answer a client
   : > "$dir/display"
-  Xvfb -displayfd 3 -screen 0 1280x720x24 -nolisten tcp 3>"$dir/display" 2>"$dir/xvfb.log" &
+  Xvfb -displayfd 3 -screen 0 1280x720x24 -nolisten tcp -noreset 3>"$dir/display" 2>"$dir/xvfb.log" &
   xvfb=$!
   for _ in $(seq 200); do
     [[ -s $dir/display ]] && break
