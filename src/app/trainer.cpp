@@ -23,11 +23,9 @@ double exhale_fraction_from_ie(double ie_ratio) {
 }
 
 // Mean breath score over the whole session; empty before the first scored breath.
-std::optional<double> mean_score(const std::vector<pacer::BreathAdherence>& breaths) {
+std::optional<double> session_score(const std::vector<pacer::BreathAdherence>& breaths) {
   if (breaths.empty()) return std::nullopt;
-  double sum = 0.0;
-  for (const auto& breath : breaths) sum += breath.score;
-  return sum / static_cast<double>(breaths.size());
+  return pacer::mean_score(breaths);
 }
 
 }  // namespace
@@ -227,7 +225,7 @@ void Trainer::finish(std::optional<int> post_tension) {
       if (guide_->adaptive || guide_->resonance) recorder_->set_programme_step(changing_guide_summary());
       // Stored as the window scored it, against the guide the person actually saw (the
       // adaptive or resonance guide changes rate; holds are not breaths to follow).
-      recorder_->finish(session::SessionStatus::completed, log_.duration_s, post_tension, {}, mean_score(log_.adherence));
+      recorder_->finish(session::SessionStatus::completed, log_.duration_s, post_tension, {}, session_score(log_.adherence));
     } catch (const std::exception& e) {
       message_ = std::string("The session could not be saved: ") + e.what();
       log_.stored_session_id.clear();

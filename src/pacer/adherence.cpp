@@ -56,12 +56,15 @@ std::span<const BreathAdherence> AdherenceTracker::update(const PacerSchedule& s
   return std::span<const BreathAdherence>(history_).subspan(first_new);
 }
 
-double AdherenceTracker::score() const {
-  if (history_.empty()) return dsp::kNoValue;
-  const std::size_t n = std::min(config_.window_breaths, history_.size());
+double mean_score(std::span<const BreathAdherence> breaths) {
+  if (breaths.empty()) return dsp::kNoValue;
   double sum = 0.0;
-  for (std::size_t i = history_.size() - n; i < history_.size(); ++i) sum += history_[i].score;
-  return sum / static_cast<double>(n);
+  for (const BreathAdherence& breath : breaths) sum += breath.score;
+  return sum / static_cast<double>(breaths.size());
+}
+
+double AdherenceTracker::score() const {
+  return mean_score(std::span<const BreathAdherence>(history_).last(std::min(config_.window_breaths, history_.size())));
 }
 
 double AdherenceTracker::mean_abs_error_s() const {

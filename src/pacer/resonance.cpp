@@ -68,14 +68,14 @@ void ResonanceSearch::update(double now_s) {
 
 void ResonanceSearch::summarise(ResonanceStep& step) const {
   const double from_s = step.start_s + config_.settle_s;
-  double score_sum = 0.0;
-  step.scored_breaths = 0;
-  for (const BreathAdherence& breath : adherence_.history()) {
-    if (breath.start_s < from_s || breath.start_s >= step.end_s) continue;
-    score_sum += breath.score;
-    ++step.scored_breaths;
-  }
-  if (step.scored_breaths > 0) step.adherence = score_sum / static_cast<double>(step.scored_breaths);
+  // The history is in schedule order, so the step's breaths are one stretch of it.
+  const auto& history = adherence_.history();
+  const auto first = std::find_if(history.begin(), history.end(),
+                                  [&](const BreathAdherence& b) { return b.start_s >= from_s; });
+  const auto end = std::find_if(first, history.end(),
+                                [&](const BreathAdherence& b) { return b.start_s >= step.end_s; });
+  step.scored_breaths = static_cast<std::size_t>(end - first);
+  if (step.scored_breaths > 0) step.adherence = mean_score({first, end});
 
   std::vector<double> intervals;
   for (std::size_t i = 1; i < inhale_onsets_s_.size(); ++i) {

@@ -1,5 +1,6 @@
 #include "session/recorder.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -22,15 +23,13 @@ std::optional<double> session_adherence(const PacerSettings& pacer, std::span<co
   for (const auto& event : events) tracker.add_event(event);
   // Score only breaths the session saw whole, with the detector's delay already elapsed.
   tracker.update(schedule, end_s + tracker.config().detection_delay_s);
-  double sum = 0.0;
-  std::size_t count = 0;
-  for (const auto& breath : tracker.history()) {
-    if (breath.start_s + breath.period_s > end_s) continue;
-    sum += breath.score;
-    ++count;
-  }
-  if (count == 0) return std::nullopt;
-  return sum / static_cast<double>(count);
+  // The history is in schedule order: the whole breaths are its first stretch.
+  const auto& history = tracker.history();
+  const auto whole_end = std::find_if(history.begin(), history.end(), [&](const pacer::BreathAdherence& b) {
+    return b.start_s + b.period_s > end_s;
+  });
+  if (whole_end == history.begin()) return std::nullopt;
+  return pacer::mean_score({history.begin(), whole_end});
 }
 
 SessionRecorder::SessionRecorder(Repository& repository, Session session)

@@ -162,16 +162,6 @@ TEST_CASE("adaptive pacing starts at the measured rate", "[app]") {
   }
 }
 
-namespace {
-
-double mean_breath_score(const std::vector<pacer::BreathAdherence>& breaths) {
-  double sum = 0.0;
-  for (const auto& breath : breaths) sum += breath.score;
-  return breaths.empty() ? dsp::kNoValue : sum / static_cast<double>(breaths.size());
-}
-
-}  // namespace
-
 TEST_CASE("a practised session is stored with its ratings and breaths", "[app]") {
   const auto dir = std::filesystem::temp_directory_path() / ("respira-app-store-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
@@ -206,7 +196,7 @@ TEST_CASE("a practised session is stored with its ratings and breaths", "[app]")
     for (const auto& breath : stored->breaths) CHECK(breath.period_s() == Approx(60.0 / 5.5).margin(0.6));
     // The adherence stored is the one the window scored.
     REQUIRE(stored->session.metrics.adherence);
-    CHECK(*stored->session.metrics.adherence == Approx(mean_breath_score(rig.trainer.log().adherence)));
+    CHECK(*stored->session.metrics.adherence == Approx(pacer::mean_score(rig.trainer.log().adherence)));
   }
   std::filesystem::remove_all(dir);
 }
@@ -236,7 +226,7 @@ TEST_CASE("an adaptive session stores the adherence to the guide it showed, not 
     REQUIRE(step.rfind("adaptive 12.0 -> ", 0) == 0);
     CHECK(std::stod(step.substr(17)) == Approx(5.5).margin(0.6));
     REQUIRE(stored->session.metrics.adherence);
-    const double shown = mean_breath_score(rig.trainer.log().adherence);
+    const double shown = pacer::mean_score(rig.trainer.log().adherence);
     CHECK(*stored->session.metrics.adherence == Approx(shown));
     // Scored against a fixed 12/min guide, a 5.5/min breather would look like it never followed.
     const std::vector<dsp::BreathEvent> events = [&] {

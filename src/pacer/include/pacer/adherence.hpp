@@ -41,6 +41,10 @@ struct BreathAdherence {
   double score = 0.0;                     // 0..1
 };
 
+// Mean score of the given breaths (one definition for the window, the stored session
+// and the resonance steps); NaN when there are none.
+double mean_score(std::span<const BreathAdherence> breaths);
+
 class AdherenceTracker {
  public:
   explicit AdherenceTracker(const AdherenceConfig& config = {});
