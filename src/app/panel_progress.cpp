@@ -7,7 +7,7 @@
 #include <stop_token>
 
 #include "charts.hpp"
-#include "session/programme_store.hpp"
+#include "session/store_read.hpp"
 #include "session/progress_export.hpp"
 #include "session/progress_source.hpp"
 #include "session/time_text.hpp"
@@ -24,20 +24,16 @@ constexpr double kReloadEveryS = 5.0;  // sessions may be added from another wor
 ProgressPanel::Read read_store(const session::StoreLocation& location, const std::string& patient,
                                std::stop_token stop) {
   ProgressPanel::Read read{patient, {}, {}, {}};
-  const auto repository = session::open_repository(location);
-  // An answer no longer wanted (another patient chosen, the window closing) should not wait
-  // out a lock on the server.
-  const std::stop_callback interrupt_repository(stop, [&] { repository->interrupt(); });
-  read.sessions = repository->list_sessions(patient.empty() ? std::nullopt : std::optional<std::string>(patient));
+  session::StoreRead store(location, stop);
+  session::Repository& repository = store.repository();
+  read.sessions = repository.list_sessions(patient.empty() ? std::nullopt : std::optional<std::string>(patient));
   std::erase_if(read.sessions, [](const session::Session& s) { return s.status == session::SessionStatus::recording; });
   std::sort(read.sessions.begin(), read.sessions.end(),
             [](const auto& a, const auto& b) { return a.started_at < b.started_at; });
   if (patient.empty() || stop.stop_requested()) return read;
-  const auto found = repository->find_patient(patient);
-  if (!found) throw session::StoreError("no patient " + patient + " in " + repository->describe());
-  const auto programmes = session::open_programme_store(location);
-  const std::stop_callback interrupt_programmes(stop, [&] { programmes->interrupt(); });
-  read.progress = session::load_patient_progress(*repository, *programmes, *found,
+  const auto found = repository.find_patient(patient);
+  if (!found) throw session::StoreError("no patient " + patient + " in " + repository.describe());
+  read.progress = session::load_patient_progress(repository, store.programmes(), *found,
                                                  std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
   read.clinical_summary = session::progress_text(*read.progress);
   return read;

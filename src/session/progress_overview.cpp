@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stop_token>
 
-#include "session/programme_store.hpp"
+#include "session/store_read.hpp"
 #include "session/progress_export.hpp"
 #include "session/progress_source.hpp"
 
@@ -36,16 +36,12 @@ TrendDirection direction_of(const RobustTrend& trend) {
 
 std::vector<PatientOverview> load_clinic_overview(const StoreLocation& location, std::chrono::sys_seconds as_of,
                                                   std::stop_token stop) {
-  const auto repository = open_repository(location);
-  const auto programmes = open_programme_store(location);
-  // An answer no longer wanted should not wait out a lock on the server.
-  const std::stop_callback interrupt_repository(stop, [&] { repository->interrupt(); });
-  const std::stop_callback interrupt_programmes(stop, [&] { programmes->interrupt(); });
+  StoreRead store(location, stop);
   std::vector<PatientOverview> rows;
-  for (const Patient& patient : repository->list_patients()) {
+  for (const Patient& patient : store.repository().list_patients()) {
     if (stop.stop_requested()) break;
     try {
-      rows.push_back(overview_of(load_patient_progress(*repository, *programmes, patient, as_of)));
+      rows.push_back(overview_of(load_patient_progress(store.repository(), store.programmes(), patient, as_of)));
     } catch (const StoreError& e) {  // e.g. a damaged programme: list the patient, say why
       PatientOverview row;
       row.patient_id = patient.id;
