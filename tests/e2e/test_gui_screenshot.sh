@@ -3,7 +3,8 @@
 #   respira gui --source SPEC --screen live|review|progress --screenshot PATH --after SECONDS
 # gives a valid 1280x720 PNG that is not blank; the pacer really moves between two moments;
 # Review and Progress draw real data; and without a display the window refuses in one
-# clear sentence with exit code 2 and no GLFW noise.
+# clear sentence with exit code 2 and no GLFW noise (a display that cannot be opened is
+# named, with GLFW's reason).
 set -euo pipefail
 RESPIRA=${1:?usage: test_gui_screenshot.sh /path/to/respira}
 SRC=${RESPIRA_SOURCE_DIR:?}
@@ -21,6 +22,15 @@ set -e
 grep -q "No display available: the trainer window needs a graphical session (DISPLAY/WAYLAND_DISPLAY unset)." "$T/nodisplay.err"
 grep -q "respira session record" "$T/nodisplay.err"
 if grep -qi "glfw\|65544" "$T/nodisplay.err"; then echo "GLFW noise without a display"; exit 1; fi
+# A display that is named but cannot be opened is named in the message, with GLFW's reason.
+set +e
+env -u WAYLAND_DISPLAY DISPLAY=:397 "$RESPIRA" gui --source synthetic:6 >"$T/baddisplay.out" 2>"$T/baddisplay.err"
+code=$?
+set -e
+[ "$code" -eq 2 ] || { echo "unopenable display: exit code $code, expected 2"; cat "$T/baddisplay.err"; exit 1; }
+grep -q "cannot open the display :397 (GLFW .*Failed to open display" "$T/baddisplay.err" \
+  || { echo "unopenable display: unclear message"; cat "$T/baddisplay.err"; exit 1; }
+grep -q "respira session record" "$T/baddisplay.err"
 
 # 2. Screenshots: the live pacer at two moments, and the review screen.
 "${XVFB[@]}" "$RESPIRA" gui --source synthetic:6 --screen live --screenshot "$T/live_a.png" --after 2.0
