@@ -29,6 +29,7 @@
 #include "pacer_view.hpp"
 #include "session/repository.hpp"
 #include "settings.hpp"
+#include "software_renderer.hpp"
 #include "source_choice.hpp"
 #include "theme.hpp"
 #include "trainer.hpp"
@@ -133,11 +134,14 @@ class FrameBenchmark {
     total_.push_back((at[4] - at[0]) * 1000.0);
   }
 
-  void print(const AppOptions& options, double first_frame_age_s, double first_frame_s) const {
+  void print(const AppOptions& options, const RasteriserSpread& rasteriser, double first_frame_age_s,
+             double first_frame_s) const {
     const double cpu_ms = (process_cpu_s() - cpu_start_s_) * 1000.0 / static_cast<double>(total_.size());
     const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
     const char* threads = std::getenv("LP_NUM_THREADS");
     std::printf("renderer            %s (LP_NUM_THREADS %s)\n", renderer ? renderer : "?", threads ? threads : "unset");
+    if (rasteriser.threads > 0)
+      std::printf("rasteriser threads  %zu, one per CPU (%s)\n", rasteriser.threads, rasteriser.cpus.c_str());
     std::printf("frames              %zu of the live screen at %dx%d, paced at 60 fps, after %d warm-up frames\n",
                 total_.size(), options.width, options.height, kWarmupFrames);
     std::printf("frame time ms       median %.2f  p95 %.2f  max %.2f  (build + submit + rasterise + present; idle wait excluded)\n",
@@ -277,6 +281,7 @@ int run_app(const AppOptions& options) {
   }
   glfwMakeContextCurrent(window.handle);
   glfwSwapInterval(options.benchmark_frames > 0 ? 0 : 1);
+  const RasteriserSpread rasteriser = spread_software_rasteriser();
   glfwSetKeyCallback(window.handle, &on_key);  // before ImGui, which chains to it
 
   IMGUI_CHECKVERSION();
@@ -386,7 +391,7 @@ int run_app(const AppOptions& options) {
     trainer->finish(std::nullopt);  // closing the window keeps what was practised
   }
 
-  if (benchmark) benchmark->print(options, first_frame_age_s, first_frame_s);
+  if (benchmark) benchmark->print(options, rasteriser, first_frame_age_s, first_frame_s);
   return 0;
 }
 
