@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config git
-  portaudio19-dev libasound2-dev libimgui-dev libstb-dev libglfw3-dev libgl-dev
+  portaudio19-dev libasound2-dev libimgui-dev libstb-dev libglfw3-dev libgl-dev libx11-dev libxrandr-dev
   libkissfft-dev catch2 libsndfile1-dev libsqlite3-dev sqlite3 libpq-dev
   libedf-dev nlohmann-json3-dev libcli11-dev libsdbus-c++-dev libsystemd-dev
   fonts-dejavu-core

@@ -1,7 +1,6 @@
 #version 330 core
-// The wave's ground, every pixel of its rectangle: the background with a faint upward
-// lightening. Everything else of the wave (the wash under the guide, the curves and their
-// glows) is laid over it by wave_line.frag on ribbons along the curves.
+// The wave's ground above the guide's ribbon (the guide paints the ground below and around
+// itself, wave_line.frag): the background with a faint upward lightening.
 
 in vec2 v_uv;
 out vec4 frag_color;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstddef>
 #include <string>
 #include <utility>
@@ -94,6 +95,21 @@ struct WaveVertex {
   Rgb colour;
 };
 
+// FNV-1a over the bytes of plain float data (no padding inside).
+class Hash {
+ public:
+  template <typename T>
+  Hash& add(const T& value) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(&value);
+    for (std::size_t i = 0; i < sizeof value; ++i) value_ = (value_ ^ bytes[i]) * 1099511628211ull;
+    return *this;
+  }
+  std::uint64_t value() const { return value_; }
+
+ private:
+  std::uint64_t value_ = 14695981039346656037ull;
+};
+
 }  // namespace
 
 struct PacerView::Impl {
@@ -111,9 +127,10 @@ struct PacerView::Impl {
         : Program(program), bottom(at("u_ground_bottom")), top(at("u_ground_top")) {}
   };
   struct WaveLineProgram : Program {
-    GLint glow, reach, wash;
+    GLint glow, reach, wash, bottom, top;
     explicit WaveLineProgram(GLuint program)
-        : Program(program), glow(at("u_glow")), reach(at("u_reach")), wash(at("u_wash")) {}
+        : Program(program), glow(at("u_glow")), reach(at("u_reach")), wash(at("u_wash")),
+          bottom(at("u_ground_bottom")), top(at("u_ground_top")) {}
   };
   struct CardProgram : Program {
     GLint rect, rounding, fill;
@@ -132,9 +149,10 @@ struct PacerView::Impl {
     Rgb fill{};
   };
 
-  // The wave's two ribbons share one vertex buffer: the guide's (from the bottom to
-  // kGuideReach above the curve, for the wash under it) and the measured breath's (its
-  // known stretches only).
+  // The wave's strips share one vertex buffer: the guide's ribbon (from the bottom to
+  // kGuideReach above the curve, for the wash under it), the measured breath's (its known
+  // stretches only), and the ground above the guide's ribbon up to the top. The first and
+  // the last meet along the same vertices, so together they paint every pixel once.
   static constexpr std::size_t kStrip = 2 * kWaveSamples;
   static constexpr float kGuideReach = 36.0f;     // ribbon half widths in pixels: where
   static constexpr float kMeasuredReach = 26.0f;  // each glow has faded below 1/255
@@ -143,6 +161,7 @@ struct PacerView::Impl {
   OrbProgram halo_program;  // orb.frag with HALO_ONLY: the ring outside the orb
   WaveFillProgram wave_fill_program;
   WaveLineProgram wave_line_program;
+  WaveLineProgram guide_program;  // wave_line.frag with OVER_GROUND: opaque over the ground
   CardProgram card_program;
   CardProgram flat_card_program;  // card.frag with FLAT: the band without corners
   GLuint empty_vertex_array = 0;  // core profile: even the attribute-less triangle needs a VAO
@@ -152,7 +171,7 @@ struct PacerView::Impl {
   std::array<Job, kMaxCards> card_jobs;
   std::size_t cards_used = 0;
   OrbFrame orb;
-  std::array<WaveVertex, 2 * kStrip> wave_vertices{};
+  std::array<WaveVertex, 3 * kStrip> wave_vertices{};  // guide, measured, ground above
   Rgb ground_bottom{}, ground_top{};
   std::array<std::pair<int, int>, kWaveSamples / 2 + 1> measured_runs{};  // first sample, count
   std::size_t measured_run_count = 0;
@@ -160,8 +179,9 @@ struct PacerView::Impl {
   Impl()
       : orb_program(build_program("orb.vert", "orb.frag")),
         halo_program(build_program("orb.vert", "orb.frag", "#define HALO_ONLY\n")),
-        wave_fill_program(build_program("fullscreen.vert", "wave_fill.frag")),
+        wave_fill_program(build_program("wave.vert", "wave_fill.frag")),
         wave_line_program(build_program("wave.vert", "wave_line.frag")),
+        guide_program(build_program("wave.vert", "wave_line.frag", "#define OVER_GROUND\n")),
         card_program(build_program("fullscreen.vert", "card.frag")),
         flat_card_program(build_program("fullscreen.vert", "card.frag", "#define FLAT\n")) {
     glGenVertexArrays(1, &empty_vertex_array);
@@ -192,8 +212,8 @@ struct PacerView::Impl {
     glDeleteBuffers(1, &wave_buffer);
     glDeleteVertexArrays(1, &wave_vertex_array);
     glDeleteVertexArrays(1, &empty_vertex_array);
-    for (GLuint program : {orb_program.id, halo_program.id, wave_fill_program.id, wave_line_program.id, card_program.id,
-                           flat_card_program.id}) {
+    for (GLuint program : {orb_program.id, halo_program.id, wave_fill_program.id, wave_line_program.id,
+                           guide_program.id, card_program.id, flat_card_program.id}) {
       glDeleteProgram(program);
     }
   }
@@ -235,15 +255,15 @@ struct PacerView::Impl {
   }
 
   // Two passes over a 16-sided ring (orb.vert): the halo from just inside the orb's
-  // rim out to where it has faded, then the full shader over the disc inside, so the
-  // body's lighting is computed only where the body is.
+  // rim out to the square's corners (where it has faded to the background), then the full
+  // shader over the disc inside, so the body's lighting is computed only where the body is.
   void draw_orb(const Job& job, GLsizei w, GLsizei h) const {
     const float unit = static_cast<float>(std::min(w, h));
     const float radius = orb_radius(orb.target);
     const float disc = radius + 3.0f / unit;  // the rim's anti-aliasing reaches 1.2 px out
     glBindVertexArray(empty_vertex_array);
     set_orb_uniforms(halo_program, job, unit, radius);
-    glUniform2f(halo_program.ring, disc, 0.5f);
+    glUniform2f(halo_program.ring, disc, 0.7072f);  // half the square's diagonal
     glDrawArrays(GL_TRIANGLES, 0, kOrbSides * 6);
     set_orb_uniforms(orb_program, job, unit, radius);
     glUniform2f(orb_program.ring, 0.0f, disc);
@@ -271,26 +291,28 @@ struct PacerView::Impl {
   }
 
   void draw_wave() const {
-    glUseProgram(wave_fill_program.id);
-    set_colour(wave_fill_program.bottom, ground_bottom);
-    set_colour(wave_fill_program.top, ground_top);
-    glBindVertexArray(empty_vertex_array);
-    glDrawArrays(GL_TRIANGLES, 0, 3);
-
     glBindVertexArray(wave_vertex_array);
     glBindBuffer(GL_ARRAY_BUFFER, wave_buffer);
     glBufferSubData(GL_ARRAY_BUFFER, 0, sizeof wave_vertices, wave_vertices.data());
+
+    glUseProgram(wave_fill_program.id);
+    set_colour(wave_fill_program.bottom, ground_bottom);
+    set_colour(wave_fill_program.top, ground_top);
+    glDrawArrays(GL_TRIANGLE_STRIP, 2 * kStrip, kStrip);
+    // Guide: a soft core and a long tail (about exp(-d^2/5) + 0.22 exp(-d/12)), full stroke.
+    // Under it, a wash of 7 % of its colour, fading toward the bottom.
+    glUseProgram(guide_program.id);
+    set_colour(guide_program.bottom, ground_bottom);
+    set_colour(guide_program.top, ground_top);
+    glUniform4f(guide_program.glow, 1.0f, -0.1202f, 0.22f, 1.0f);
+    glUniform1f(guide_program.reach, 1.0f / (kGuideReach * kGuideReach));
+    glUniform1f(guide_program.wash, 0.07f);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, kStrip);
 
     glEnable(GL_BLEND);
     glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
     const WaveLineProgram& p = wave_line_program;
     glUseProgram(p.id);
-    // Guide: a soft core and a long tail (about exp(-d^2/5) + 0.22 exp(-d/12)), full stroke.
-    // Under it, a wash of 7 % of its colour, fading toward the bottom.
-    glUniform4f(p.glow, 1.0f, -0.1202f, 0.22f, 1.0f);
-    glUniform1f(p.reach, 1.0f / (kGuideReach * kGuideReach));
-    glUniform1f(p.wash, 0.07f);
-    glDrawArrays(GL_TRIANGLE_STRIP, 0, kStrip);
     // Measured breath: a fainter tail (0.16 exp(-d/8)) and a near-opaque stroke.
     glUniform4f(p.glow, 0.0f, -0.1803f, 0.16f, 0.95f);
     glUniform1f(p.reach, 1.0f / (kMeasuredReach * kMeasuredReach));
@@ -363,6 +385,10 @@ struct PacerView::Impl {
       const float y = volume_px(frame.guide[k]);
       ribbon(0, i, y, volume_px(frame.guide[before]), volume_px(frame.guide[after]), kGuideReach, true, strength,
              colour);
+      // The ground above: from the top edge of the guide's ribbon to the rectangle's top.
+      const WaveVertex& ribbon_top = wave_vertices[2 * k + 1];
+      wave_vertices[2 * kStrip + 2 * k] = {u, std::min(ribbon_top.v, 1.0f), 0.0f, 0.0f, 1.0f, Rgb{}};
+      wave_vertices[2 * kStrip + 2 * k + 1] = {u, 1.0f, 0.0f, 0.0f, 1.0f, Rgb{}};
       if (frame.trace[k] < 0.0f) continue;
       const float m = volume_px(frame.trace[k]);
       const float m_before = frame.trace[before] < 0.0f ? m : volume_px(frame.trace[before]);
@@ -381,6 +407,27 @@ struct PacerView::Impl {
     list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
   }
 };
+
+CallbackArea PacerView::describe(const ImDrawCmd& command) {
+  if (command.UserCallback != &Impl::callback) {
+    static std::uint64_t unknown = 0;
+    return {command.ClipRect, ++unknown, false};
+  }
+  const Impl::Job& job = *static_cast<const Impl::Job*>(command.UserCallbackData);
+  const Impl& impl = *job.impl;
+  Hash hash;
+  hash.add(job.kind).add(job.min).add(job.max);
+  switch (job.kind) {
+    case Impl::Kind::orb: hash.add(job.colours).add(impl.orb); break;
+    case Impl::Kind::wave:
+      hash.add(impl.wave_vertices).add(impl.ground_bottom).add(impl.ground_top).add(impl.measured_run_count);
+      for (std::size_t r = 0; r < impl.measured_run_count; ++r) hash.add(impl.measured_runs[r]);
+      break;
+    case Impl::Kind::card: hash.add(job.rounding).add(job.fill).add(job.colours.background); break;
+  }
+  // Every kind paints each pixel of its rectangle opaquely (the orb's square included).
+  return {{job.min.x, job.min.y, job.max.x, job.max.y}, hash.value(), true};
+}
 
 PacerView::PacerView() : impl_(std::make_unique<Impl>()) {}
 

@@ -11,6 +11,7 @@
 #include <array>
 #include <memory>
 
+#include "frame_damage.hpp"
 #include "imgui.h"
 #include "theme.hpp"
 
@@ -58,6 +59,10 @@ class PacerView {
   // A rounded card in `fill` on the window's background colour (what it must sit on).
   void card(ImDrawList* list, ImVec2 min, ImVec2 max, float rounding, const Rgb& fill, const Rgb& background);
 
+  // For FrameDamage: the rectangle a queued callback paints, a hash of what decides its
+  // pixels, and that it covers the rectangle. Callbacks that are not ours are described as
+  // changing every frame and covering nothing.
+  static CallbackArea describe(const ImDrawCmd& command);
 
  private:
   struct Impl;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -23,6 +24,7 @@
 
 #include "app/app.hpp"
 #include "audio_guide.hpp"
+#include "frame_damage.hpp"
 #include "backends/imgui_impl_glfw.h"
 #include "backends/imgui_impl_opengl3.h"
 #include "imgui.h"
@@ -172,11 +174,61 @@ class FrameBenchmark {
   double cpu_start_s_ = 0.0;
 };
 
-void save_screenshot(const std::filesystem::path& path, int width, int height) {
+void draw_whole(ImDrawData& data, const Rgb& clear) {
+  glClearColor(clear.r, clear.g, clear.b, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(&data);
+}
+
+std::vector<unsigned char> read_back(int width, int height) {
   std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * height * 3);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadBuffer(GL_BACK);
   glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+  return pixels;
+}
+
+// --verify-redraw: a partially redrawn frame must be pixel for pixel the frame drawn whole.
+class RedrawVerifier {
+ public:
+  void check(ImDrawData& data, const Rgb& clear, int width, int height, int frame) {
+    const auto partial = read_back(width, height);
+    draw_whole(data, clear);
+    whole_ = read_back(width, height);
+    ++checked_;
+    compare(partial, "redrawn in part", width, height, frame);
+  }
+  // After the frame was shown in regions: the window must show the whole frame too.
+  void check_shown(const RegionPresenter& presenter, int width, int height, int frame) {
+    if (whole_.empty()) return;
+    compare(presenter.read_window(width, height), "shown in regions", width, height, frame);
+    whole_.clear();
+  }
+  int checked() const { return checked_; }
+
+ private:
+  void compare(const std::vector<unsigned char>& pixels, const char* what, int width, int height, int frame) const {
+    for (std::size_t i = 0; i < whole_.size(); ++i) {
+      if (pixels[i] == whole_[i]) continue;
+      const auto pixel = static_cast<int>(i / 3);
+      throw AppError{"frame " + std::to_string(frame) + " " + what + " differs from the whole frame at x " +
+                         std::to_string(pixel % width) + ", y " + std::to_string(height - 1 - pixel / width),
+                     1};
+    }
+  }
+  std::vector<unsigned char> whole_;  // the last checked frame, drawn whole
+  int checked_ = 0;
+};
+
+// Everything outside the draw data that colours every pixel: a change redraws the frame whole.
+std::uint64_t frame_key(const Rgb& clear, int width, int height) {
+  std::uint64_t key = 0;
+  for (const float channel : {clear.r, clear.g, clear.b}) key = key * 1000003u + static_cast<std::uint64_t>(channel * 65535.0f);
+  return (key * 1000003u + static_cast<std::uint64_t>(width)) * 1000003u + static_cast<std::uint64_t>(height);
+}
+
+void save_screenshot(const std::filesystem::path& path, int width, int height) {
+  std::vector<unsigned char> pixels = read_back(width, height);
   const std::size_t row = static_cast<std::size_t>(width) * 3;
   for (int y = 0; y < height / 2; ++y) {  // GL rows run bottom-up, PNG rows top-down
     std::swap_ranges(pixels.begin() + y * row, pixels.begin() + (y + 1) * row,
@@ -310,6 +362,13 @@ int run_app(const AppOptions& options) {
   context.audio_allowed = !unattended;
   rebuild_fonts(context);
   Ui ui(context);
+  const Rgb& start_colour = context.colours().background;
+  const bool keeps_back_buffer = swap_keeps_back_buffer(window.handle, start_colour.r, start_colour.g, start_colour.b);
+  FrameDamage damage(&PacerView::describe);
+  // On such a system a partial frame is also shown by copying just its regions.
+  const RegionPresenter presenter(window.handle);
+  const bool present_regions = keeps_back_buffer && presenter.available();
+  RedrawVerifier verifier;
 
   const bool practising = options.screen == Screen::live || options.screen == Screen::review ||
                           options.benchmark_frames > 0;
@@ -335,6 +394,7 @@ int run_app(const AppOptions& options) {
     if (context.fonts_dirty) {
       context.fonts_dirty = false;
       rebuild_fonts(context);
+      damage.invalidate();  // the glyphs' texture changed under unchanged vertices
     }
     context.wall_s = frame_start;
     trainer->update(frame_start);
@@ -352,16 +412,30 @@ int run_app(const AppOptions& options) {
     glfwGetFramebufferSize(window.handle, &fb_width, &fb_height);
     glViewport(0, 0, fb_width, fb_height);
     const Rgb& clear = context.colours().background;
-    glClearColor(clear.r, clear.g, clear.b, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ImDrawData& draw_data = *ImGui::GetDrawData();
+    const bool shoot = options.screenshot && frame_start - start_s >= options.after_s;
+    // Where the swap keeps the back buffer, only what changed is drawn again (frame_damage.hpp).
+    const auto regions = keeps_back_buffer ? damage.compare(draw_data, frame_key(clear, fb_width, fb_height))
+                                           : std::nullopt;
+    if (regions) {
+      damage.render_regions(draw_data, clear.r, clear.g, clear.b);
+      if (options.verify_redraw) verifier.check(draw_data, clear, fb_width, fb_height, frames);
+    } else {
+      draw_whole(draw_data, clear);
+    }
     const double submitted = glfwGetTime();
 
-    const bool shoot = options.screenshot && frame_start - start_s >= options.after_s;
     if (shoot) save_screenshot(*options.screenshot, fb_width, fb_height);
     if (benchmark) glFinish();  // count the (software) GPU work too
     const double finished = glfwGetTime();
-    glfwSwapBuffers(window.handle);
+    if (present_regions) {
+      const ImVec4 whole{draw_data.DisplayPos.x, draw_data.DisplayPos.y, draw_data.DisplayPos.x + draw_data.DisplaySize.x,
+                         draw_data.DisplayPos.y + draw_data.DisplaySize.y};
+      presenter.present(regions ? *regions : std::span<const ImVec4>(&whole, 1), draw_data);
+      if (options.verify_redraw) verifier.check_shown(presenter, fb_width, fb_height, frames);
+    } else {
+      glfwSwapBuffers(window.handle);
+    }
     ++frames;
     if (first_frame_s < 0.0) {
       first_frame_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - entered).count();
@@ -392,6 +466,14 @@ int run_app(const AppOptions& options) {
   }
 
   if (benchmark) benchmark->print(options, rasteriser, first_frame_age_s, first_frame_s);
+  if (options.verify_redraw) {
+    if (keeps_back_buffer) {
+      std::printf("verify-redraw: %d of %d frames were redrawn in part, each identical to the whole frame\n",
+                  verifier.checked(), frames);
+    } else {
+      std::printf("verify-redraw: this display's swap does not keep the back buffer, so every frame was drawn whole\n");
+    }
+  }
   return 0;
 }
 

@@ -2,12 +2,15 @@
 //
 //   respira gui [--source SPEC] [--screen start|live|review|progress|settings|clinic]
 //               [--preset NAME] [--pacing preset|adaptive|resonance] [--minutes M] [--db PATH]
-//               [--screenshot PATH --after SECONDS] [--benchmark-frames N]
+//               [--screenshot PATH --after SECONDS] [--benchmark-frames N] [--verify-redraw]
 //
 // --screenshot renders for --after seconds of wall time (live/review start a session at
 // once), saves the window as a PNG and exits 0; --benchmark-frames renders the live screen
 // paced at 60 fps (vsync off so no frame is timed with the wait) and, after a 1 s warm-up,
 // prints N frames' time (median, p95, per stage), start-up to first frame and peak memory.
+// --verify-redraw checks the partial redraw (src/app/frame_damage.hpp): every frame drawn
+// only where it changed is drawn whole as well, and the first pixel difference stops the
+// window with exit 1; at the end it prints how many frames were checked.
 
 #include <string>
 
@@ -29,6 +32,7 @@ struct GuiOptions {
   std::string screenshot;
   double after_s = 3.0;
   int benchmark_frames = 0;
+  bool verify_redraw = false;
 };
 
 void run_gui(const GuiOptions& o) {
@@ -51,6 +55,7 @@ void run_gui(const GuiOptions& o) {
   if (!o.screenshot.empty()) options.screenshot = o.screenshot;
   options.after_s = o.after_s;
   options.benchmark_frames = o.benchmark_frames;
+  options.verify_redraw = o.verify_redraw;
   try {
     const int code = app::run_app(options);
     if (code != 0) throw CommandFailure{"the trainer window failed", code};
@@ -78,6 +83,8 @@ void add_gui(CLI::App& app) {
   cmd->add_option("--benchmark-frames", options->benchmark_frames,
                   "Time N frames of the live screen (after a 1 s warm-up) and print frame time, start-up and memory")
       ->check(CLI::Range(1, 1000000));
+  cmd->add_flag("--verify-redraw", options->verify_redraw,
+                "Draw every partially redrawn frame whole as well and stop (exit 1) at the first difference");
   cmd->callback([options] { run_gui(*options); });
 }
 

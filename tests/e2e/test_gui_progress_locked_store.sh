@@ -22,11 +22,8 @@ start_postgres
 export XDG_CONFIG_HOME="$T/config"  # the window's own settings, not the user's
 sql() { psql -X -q -t -A -v ON_ERROR_STOP=1 "$PG_URL" -c "$1"; }
 
-P=$("$RESPIRA" patient add "Locked Out" --db "$PG_URL")
-for pre in 7 6; do
-  "$RESPIRA" session record --db "$PG_URL" --patient "$P" --source "replay:$SRC/assets/recordings/neurokit_resting_rsp_150s.csv@max" \
-    --duration 60 --pre-tension "$pre" --post-tension 3 > /dev/null
-done
+source "$SRC/tests/support/practised_patient.sh"
+P=$(practised_patient "$PG_URL" "Locked Out" 7 6)
 
 shot() {  # shot OUT AFTER_SECONDS [SCREEN]
   "${XVFB[@]}" "$RESPIRA" gui --db "$PG_URL" --patient "$P" --source synthetic:6 --screen "${3:-progress}" \

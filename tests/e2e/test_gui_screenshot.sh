@@ -39,11 +39,8 @@ grep -q "respira session record" "$T/baddisplay.err"
 
 # 3. Progress from a real store: two sessions recorded headless, then drawn.
 DB="$T/store.db"
-PATIENT=$("$RESPIRA" patient add "Screenshot Test" --db "$DB" | tail -n1 | awk '{print $1}')
-for pre in 7 6; do
-  "$RESPIRA" session record --db "$DB" --patient "$PATIENT" --source "replay:$RECORDING@max" \
-    --duration 60 --pre-tension "$pre" --post-tension 3 >/dev/null
-done
+source "$SRC/tests/support/practised_patient.sh"
+PATIENT=$(practised_patient "$DB" "Screenshot Test" 7 6)
 "${XVFB[@]}" "$RESPIRA" gui --db "$DB" --patient "$PATIENT" --source synthetic:6 --screen progress --screenshot "$T/progress.png" --after 1.0
 
 PYTHONPATH="$SRC/tests/support" /usr/bin/python3 - "$T" <<'PY'

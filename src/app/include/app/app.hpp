@@ -23,6 +23,7 @@ struct AppOptions {
   std::optional<std::filesystem::path> screenshot;  // save a PNG after `after_s` and exit
   double after_s = 3.0;
   int benchmark_frames = 0;              // > 0: render this many frames without vsync, print timings
+  bool verify_redraw = false;            // draw each partial frame whole too; stop if they differ
   int width = 1280;
   int height = 720;
   std::optional<std::filesystem::path> database;  // session store; default: XDG location
