@@ -21,7 +21,8 @@
 // callbacks (orb, wave, cards) describe themselves by their rectangle and a hash of what
 // they draw. Anything that changes the structure (a popup, another screen, a new window
 // size) redraws everything, and so does every 30th frame, so no missed change can stay
-// on screen for more than half a second.
+// on screen for more than half a second; the window also invalidates it when the window
+// system reports the window exposed (its shown pixels lost).
 
 #include <array>
 #include <cstdint>

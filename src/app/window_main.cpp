@@ -58,6 +58,11 @@ void remember_glfw_error(int code, const char* description) {
 // Key commands (F1-F6, P, E, Esc) gathered by the GLFW callback for the next frame.
 UiCommands g_commands;
 
+// The window system lost (part of) what the window showed, e.g. another window covered it:
+// a frame shown only in regions would leave the rest damaged, so the next one is whole.
+bool g_exposed = false;
+void on_refresh(GLFWwindow*) { g_exposed = true; }
+
 void on_key(GLFWwindow*, int key, int, int action, int) {
   if (action != GLFW_PRESS) return;
   if (ImGui::GetCurrentContext() != nullptr && ImGui::GetIO().WantTextInput) return;
@@ -335,6 +340,7 @@ int run_app(const AppOptions& options) {
   glfwSwapInterval(options.benchmark_frames > 0 ? 0 : 1);
   const RasteriserSpread rasteriser = spread_software_rasteriser();
   glfwSetKeyCallback(window.handle, &on_key);  // before ImGui, which chains to it
+  glfwSetWindowRefreshCallback(window.handle, &on_refresh);
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -396,6 +402,7 @@ int run_app(const AppOptions& options) {
       rebuild_fonts(context);
       damage.invalidate();  // the glyphs' texture changed under unchanged vertices
     }
+    if (std::exchange(g_exposed, false)) damage.invalidate();
     context.wall_s = frame_start;
     trainer->update(frame_start);
 
