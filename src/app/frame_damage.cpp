@@ -13,7 +13,6 @@
 #include <array>
 #include <cmath>
 #include <cstring>
-#include <cstdlib>
 #include <utility>
 
 #include "backends/imgui_impl_opengl3.h"
@@ -55,6 +54,28 @@ void append_triangles(const ImDrawList& list, const ImDrawCmd& command, std::vec
     }
     out.push_back(t);
   }
+}
+
+// A rectangle in display coordinates as framebuffer pixels (x, y from the bottom, width,
+// height), clipped to the framebuffer: what glScissor and glXCopySubBufferMESA take.
+struct FramebufferRect {
+  int x, y, width, height;
+};
+FramebufferRect to_framebuffer(const ImVec4& r, const ImDrawData& data) {
+  const ImVec2 scale = data.FramebufferScale;
+  const float fb_width = data.DisplaySize.x * scale.x, fb_height = data.DisplaySize.y * scale.y;
+  const float x0 = std::clamp((r.x - data.DisplayPos.x) * scale.x, 0.0f, fb_width);
+  const float x1 = std::clamp((r.z - data.DisplayPos.x) * scale.x, 0.0f, fb_width);
+  const float y0 = std::clamp(fb_height - (r.w - data.DisplayPos.y) * scale.y, 0.0f, fb_height);  // GL rows run up
+  const float y1 = std::clamp(fb_height - (r.y - data.DisplayPos.y) * scale.y, 0.0f, fb_height);
+  return {static_cast<int>(x0), static_cast<int>(y0), static_cast<int>(x1 - x0), static_cast<int>(y1 - y0)};
+}
+
+// Calls f on every draw command of the frame, in order.
+template <typename F>
+void for_each_command(ImDrawData& data, F&& f) {
+  for (int l = 0; l < data.CmdListsCount; ++l)
+    for (ImDrawCmd& command : data.CmdLists[l]->CmdBuffer) f(command);
 }
 
 std::array<unsigned char, 3> read_back_pixel() {
@@ -215,16 +236,9 @@ RegionPresenter::RegionPresenter(GLFWwindow* window) {
 }
 
 void RegionPresenter::present(std::span<const ImVec4> regions, const ImDrawData& data) const {
-  const ImVec2 scale = data.FramebufferScale;
-  const float fb_width = data.DisplaySize.x * scale.x, fb_height = data.DisplaySize.y * scale.y;
   for (const ImVec4& region : regions) {
-    const float x0 = std::clamp((region.x - data.DisplayPos.x) * scale.x, 0.0f, fb_width);
-    const float x1 = std::clamp((region.z - data.DisplayPos.x) * scale.x, 0.0f, fb_width);
-    const float y0 = std::clamp(fb_height - (region.w - data.DisplayPos.y) * scale.y, 0.0f, fb_height);  // GL rows run up
-    const float y1 = std::clamp(fb_height - (region.y - data.DisplayPos.y) * scale.y, 0.0f, fb_height);
-    if (x1 <= x0 || y1 <= y0) continue;
-    copy_(display_, drawable_, static_cast<int>(x0), static_cast<int>(y0),
-          static_cast<int>(x1 - x0), static_cast<int>(y1 - y0));
+    const FramebufferRect fb = to_framebuffer(region, data);
+    if (fb.width > 0 && fb.height > 0) copy_(display_, drawable_, fb.x, fb.y, fb.width, fb.height);
   }
 }
 
@@ -277,33 +291,27 @@ void FrameDamage::clear_uncovered(const ImVec4& region, const ImDrawData& data) 
       break;
     }
   }
-  const ImVec2 scale = data.FramebufferScale;
-  const float fb_height = data.DisplaySize.y * scale.y;
   for (const ImVec4& p : pieces_) {
-    const float x0 = (p.x - data.DisplayPos.x) * scale.x, x1 = (p.z - data.DisplayPos.x) * scale.x;
-    const float y0 = (p.y - data.DisplayPos.y) * scale.y, y1 = (p.w - data.DisplayPos.y) * scale.y;
-    glScissor(static_cast<GLint>(x0), static_cast<GLint>(fb_height - y1), static_cast<GLsizei>(x1 - x0),
-              static_cast<GLsizei>(y1 - y0));
+    const FramebufferRect fb = to_framebuffer(p, data);
+    if (fb.width <= 0 || fb.height <= 0) continue;
+    glScissor(fb.x, fb.y, fb.width, fb.height);
     glClear(GL_COLOR_BUFFER_BIT);
   }
 }
 
 void FrameDamage::render_regions(ImDrawData& data, float r, float g, float b) {
   clips_.clear();
-  for (int l = 0; l < data.CmdListsCount; ++l)
-    for (const ImDrawCmd& command : data.CmdLists[l]->CmdBuffer) clips_.push_back(command.ClipRect);
+  for_each_command(data, [&](const ImDrawCmd& command) { clips_.push_back(command.ClipRect); });
   glClearColor(r, g, b, 1.0f);
   for (const ImVec4& region : regions_) {
     glEnable(GL_SCISSOR_TEST);
     clear_uncovered(region, data);
     std::size_t i = 0;
-    for (int l = 0; l < data.CmdListsCount; ++l)
-      for (ImDrawCmd& command : data.CmdLists[l]->CmdBuffer) command.ClipRect = intersect(clips_[i++], region);
+    for_each_command(data, [&](ImDrawCmd& command) { command.ClipRect = intersect(clips_[i++], region); });
     ImGui_ImplOpenGL3_RenderDrawData(&data);
   }
   std::size_t i = 0;
-  for (int l = 0; l < data.CmdListsCount; ++l)
-    for (ImDrawCmd& command : data.CmdLists[l]->CmdBuffer) command.ClipRect = clips_[i++];
+  for_each_command(data, [&](ImDrawCmd& command) { command.ClipRect = clips_[i++]; });
   glDisable(GL_SCISSOR_TEST);
 }
 
