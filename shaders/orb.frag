@@ -6,7 +6,8 @@
 // orb's square. Everything that is the same for every pixel (colour, radii, light
 // position, drift phases) arrives precomputed, and no term needs trigonometry: on a
 // software renderer each pixel's instructions are the frame's cost. Compiled twice: with
-// HALO_ONLY for the ring around the orb, and in full for the orb's disc (orb.vert).
+// HALO_ONLY for the ring around the orb out to where the halo has faded (past it, the
+// square's corners are drawn with flat.frag), and in full for the orb's disc (orb.vert).
 
 in vec2 v_p;                   // position from the orb's centre, shorter-side units
 out vec4 frag_color;

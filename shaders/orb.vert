@@ -1,9 +1,11 @@
 #version 330 core
 // The orb's pixels as a 16-sided ring around the orb's centre, built from gl_VertexID
-// (6 vertices per side): the halo pass draws the ring from the orb's rim out past the
-// square's corners (the scissor keeps it inside the square), the body pass the disc inside
-// (inner radius 0), so no pixel is shaded twice and every pixel of the square is painted:
-// a partial redraw need not clear under the orb (src/app/frame_damage.hpp).
+// (6 vertices per side): the corners pass draws the ring from where the halo has faded out
+// past the square's corners (the scissor keeps it inside the square), the halo pass the
+// ring from the orb's rim to there, the body pass the disc inside (inner radius 0), so
+// every pixel of the square is painted: a partial redraw need not clear under the orb
+// (src/app/frame_damage.hpp). Where two rings overlap (between an inscribed and a
+// circumscribed edge) the later pass paints.
 // The viewport is the orb's square; v_p is the position from its centre in side lengths.
 out vec2 v_p;
 

@@ -16,8 +16,7 @@ uniform vec4 u_glow;           // core weight, tail rate (-log2 per pixel), tail
 uniform float u_reach;         // 1 / (ribbon half width)^2: the glow fades out before the edge
 uniform float u_wash;          // share of the colour washed under the curve (0: none)
 #ifdef OVER_GROUND  // the guide: laid over the known ground here, so its pixels are opaque
-uniform vec3 u_ground_bottom;
-uniform vec3 u_ground_top;
+uniform vec3 u_ground;
 #endif
 
 void main() {
@@ -31,7 +30,7 @@ void main() {
   float wash = clamp(0.5 - v_value.x, 0.0, 1.0) * u_wash * strength * (0.4 + 0.6 * v_uv.y);
   float alpha = 1.0 - (1.0 - glow) * (1.0 - stroke) * (1.0 - wash);
 #ifdef OVER_GROUND
-  frag_color = vec4(mix(mix(u_ground_bottom, u_ground_top, v_uv.y), v_colour, alpha), 1.0);
+  frag_color = vec4(mix(u_ground, v_colour, alpha), 1.0);
 #else
   frag_color = vec4(v_colour, alpha);
 #endif

@@ -20,6 +20,7 @@ namespace {
 
 constexpr std::size_t kMaxCards = 16;  // more in one frame fall back to ImGui's own fill
 constexpr GLsizei kOrbSides = 16;      // as in shaders/orb.vert
+constexpr float kHaloFaded = 0.5f;     // the orb's halo is gone this far out (shaders/orb.frag)
 
 // The orb's radius for a lung volume 0..1, in units of its square's side.
 float orb_radius(float volume) {
@@ -121,16 +122,15 @@ struct PacerView::Impl {
           tint(at("u_tint")), halo(at("u_halo")), highlight(at("u_highlight")), drift(at("u_drift")),
           motion(at("u_motion")), show_ring(at("u_show_ring")), dim(at("u_dim")), ring(at("u_ring")) {}
   };
-  struct WaveFillProgram : Program {
-    GLint bottom, top;
-    explicit WaveFillProgram(GLuint program)
-        : Program(program), bottom(at("u_ground_bottom")), top(at("u_ground_top")) {}
+  struct FlatProgram : Program {
+    GLint colour, ring;  // ring: orb.vert's, when drawn with it
+    explicit FlatProgram(GLuint program) : Program(program), colour(at("u_colour")), ring(at("u_ring")) {}
   };
   struct WaveLineProgram : Program {
-    GLint glow, reach, wash, bottom, top;
+    GLint glow, reach, wash, ground;
     explicit WaveLineProgram(GLuint program)
         : Program(program), glow(at("u_glow")), reach(at("u_reach")), wash(at("u_wash")),
-          bottom(at("u_ground_bottom")), top(at("u_ground_top")) {}
+          ground(at("u_ground")) {}
   };
   struct CardProgram : Program {
     GLint rect, rounding, fill;
@@ -159,11 +159,12 @@ struct PacerView::Impl {
 
   OrbProgram orb_program;
   OrbProgram halo_program;  // orb.frag with HALO_ONLY: the ring outside the orb
-  WaveFillProgram wave_fill_program;
+  FlatProgram flat_orb_program;  // flat.frag with orb.vert: the square's corners past the halo
+  FlatProgram flat_wave_program;  // with wave.vert: the ground above the guide
   WaveLineProgram wave_line_program;
   WaveLineProgram guide_program;  // wave_line.frag with OVER_GROUND: opaque over the ground
   CardProgram card_program;
-  CardProgram flat_card_program;  // card.frag with FLAT: the band without corners
+  FlatProgram flat_card_program;  // with fullscreen.vert: a card's band between the corners
   GLuint empty_vertex_array = 0;  // core profile: even the attribute-less triangle needs a VAO
   GLuint wave_vertex_array = 0;
   GLuint wave_buffer = 0;
@@ -172,18 +173,19 @@ struct PacerView::Impl {
   std::size_t cards_used = 0;
   OrbFrame orb;
   std::array<WaveVertex, 3 * kStrip> wave_vertices{};  // guide, measured, ground above
-  Rgb ground_bottom{}, ground_top{};
+  Rgb ground{};
   std::array<std::pair<int, int>, kWaveSamples / 2 + 1> measured_runs{};  // first sample, count
   std::size_t measured_run_count = 0;
 
   Impl()
       : orb_program(build_program("orb.vert", "orb.frag")),
         halo_program(build_program("orb.vert", "orb.frag", "#define HALO_ONLY\n")),
-        wave_fill_program(build_program("wave.vert", "wave_fill.frag")),
+        flat_orb_program(build_program("orb.vert", "flat.frag")),
+        flat_wave_program(build_program("wave.vert", "flat.frag")),
         wave_line_program(build_program("wave.vert", "wave_line.frag")),
         guide_program(build_program("wave.vert", "wave_line.frag", "#define OVER_GROUND\n")),
         card_program(build_program("fullscreen.vert", "card.frag")),
-        flat_card_program(build_program("fullscreen.vert", "card.frag", "#define FLAT\n")) {
+        flat_card_program(build_program("fullscreen.vert", "flat.frag")) {
     glGenVertexArrays(1, &empty_vertex_array);
     glGenVertexArrays(1, &wave_vertex_array);
     glGenBuffers(1, &wave_buffer);
@@ -212,8 +214,8 @@ struct PacerView::Impl {
     glDeleteBuffers(1, &wave_buffer);
     glDeleteVertexArrays(1, &wave_vertex_array);
     glDeleteVertexArrays(1, &empty_vertex_array);
-    for (GLuint program : {orb_program.id, halo_program.id, wave_fill_program.id, wave_line_program.id,
-                           guide_program.id, card_program.id, flat_card_program.id}) {
+    for (GLuint program : {orb_program.id, halo_program.id, flat_orb_program.id, flat_wave_program.id,
+                           wave_line_program.id, guide_program.id, card_program.id, flat_card_program.id}) {
       glDeleteProgram(program);
     }
   }
@@ -254,16 +256,21 @@ struct PacerView::Impl {
     }
   }
 
-  // Two passes over a 16-sided ring (orb.vert): the halo from just inside the orb's
-  // rim out to the square's corners (where it has faded to the background), then the full
-  // shader over the disc inside, so the body's lighting is computed only where the body is.
+  // Three passes over a 16-sided ring (orb.vert): the background from where the halo has
+  // faded (half a side from the centre, orb.frag) out to the square's corners, the halo
+  // from just inside the orb's rim to there, then the full shader over the disc inside, so
+  // the body's lighting is computed only where the body is.
   void draw_orb(const Job& job, GLsizei w, GLsizei h) const {
     const float unit = static_cast<float>(std::min(w, h));
     const float radius = orb_radius(orb.target);
     const float disc = radius + 3.0f / unit;  // the rim's anti-aliasing reaches 1.2 px out
     glBindVertexArray(empty_vertex_array);
+    glUseProgram(flat_orb_program.id);
+    set_colour(flat_orb_program.colour, job.colours.background);
+    glUniform2f(flat_orb_program.ring, kHaloFaded, 0.7072f);  // half the square's diagonal
+    glDrawArrays(GL_TRIANGLES, 0, kOrbSides * 6);
     set_orb_uniforms(halo_program, job, unit, radius);
-    glUniform2f(halo_program.ring, disc, 0.7072f);  // half the square's diagonal
+    glUniform2f(halo_program.ring, disc, kHaloFaded);
     glDrawArrays(GL_TRIANGLES, 0, kOrbSides * 6);
     set_orb_uniforms(orb_program, job, unit, radius);
     glUniform2f(orb_program.ring, 0.0f, disc);
@@ -295,15 +302,13 @@ struct PacerView::Impl {
     glBindBuffer(GL_ARRAY_BUFFER, wave_buffer);
     glBufferSubData(GL_ARRAY_BUFFER, 0, sizeof wave_vertices, wave_vertices.data());
 
-    glUseProgram(wave_fill_program.id);
-    set_colour(wave_fill_program.bottom, ground_bottom);
-    set_colour(wave_fill_program.top, ground_top);
+    glUseProgram(flat_wave_program.id);
+    set_colour(flat_wave_program.colour, ground);
     glDrawArrays(GL_TRIANGLE_STRIP, 2 * kStrip, kStrip);
     // Guide: a soft core and a long tail (about exp(-d^2/5) + 0.22 exp(-d/12)), full stroke.
     // Under it, a wash of 7 % of its colour, fading toward the bottom.
     glUseProgram(guide_program.id);
-    set_colour(guide_program.bottom, ground_bottom);
-    set_colour(guide_program.top, ground_top);
+    set_colour(guide_program.ground, ground);
     glUniform4f(guide_program.glow, 1.0f, -0.1202f, 0.22f, 1.0f);
     glUniform1f(guide_program.reach, 1.0f / (kGuideReach * kGuideReach));
     glUniform1f(guide_program.wash, 0.07f);
@@ -338,7 +343,7 @@ struct PacerView::Impl {
     };
     glBindVertexArray(empty_vertex_array);
     glUseProgram(flat_card_program.id);
-    set_colour(flat_card_program.fill, job.fill);
+    set_colour(flat_card_program.colour, job.fill);
     if (scissor(bottom + corner, top - corner)) glDrawArrays(GL_TRIANGLES, 0, 3);
     const CardProgram& p = card_program;
     glUseProgram(p.id);
@@ -356,8 +361,8 @@ struct PacerView::Impl {
     const float step_px = width / (kWaveSamples - 1);
     const float brightness = 1.0f - 0.88f * frame.dim;  // eyes closed: a faint wave
     const auto scaled = [](const Rgb& colour, float k) { return Rgb{colour.r * k, colour.g * k, colour.b * k}; };
-    ground_bottom = scaled(c.background, 0.92f * brightness);
-    ground_top = scaled(c.background, 1.14f * brightness);
+    // A little lighter than the window: one colour, the fastest fill (flat.frag).
+    ground = scaled(c.background, 1.03f * brightness);
     // A ribbon `reach` pixels above a curve (and below it, or down to the bottom),
     // measured across it: its vertical extent at each sample grows with the local slope.
     // The vertices carry their vertical offsets, which interpolate exactly (the curve is
@@ -420,7 +425,7 @@ CallbackArea PacerView::describe(const ImDrawCmd& command) {
   switch (job.kind) {
     case Impl::Kind::orb: hash.add(job.colours).add(impl.orb); break;
     case Impl::Kind::wave:
-      hash.add(impl.wave_vertices).add(impl.ground_bottom).add(impl.ground_top).add(impl.measured_run_count);
+      hash.add(impl.wave_vertices).add(impl.ground).add(impl.measured_run_count);
       for (std::size_t r = 0; r < impl.measured_run_count; ++r) hash.add(impl.measured_runs[r]);
       break;
     case Impl::Kind::card: hash.add(job.rounding).add(job.fill).add(job.colours.background); break;

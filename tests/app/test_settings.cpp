@@ -87,7 +87,7 @@ TEST_CASE("the source is the one asked for, else the saved one, else mic, else t
 }
 
 TEST_CASE("shaders and assets are found, and a missing file names where it was looked for", "[app]") {
-  for (const char* shader : {"fullscreen.vert", "orb.vert", "orb.frag", "card.frag", "wave.vert", "wave_fill.frag", "wave_line.frag"}) {
+  for (const char* shader : {"fullscreen.vert", "orb.vert", "orb.frag", "card.frag", "wave.vert", "wave_line.frag", "flat.frag"}) {
     CHECK(find_data_file(std::filesystem::path("shaders") / shader));
   }
   CHECK(find_data_file(kBundledRecording));
