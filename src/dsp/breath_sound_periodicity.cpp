@@ -20,7 +20,8 @@ EnvelopePeriodicity::EnvelopePeriodicity(const Config& config)
       acf_(config_.features * (max_lag_ + 1), 0.0),
       sum_(max_lag_ + 2, 0.0),
       weights_(config_.features, 0.0),
-      period_s_(std::numeric_limits<double>::quiet_NaN()) {}
+      period_s_(std::numeric_limits<double>::quiet_NaN()),
+      held_period_s_(std::numeric_limits<double>::quiet_NaN()) {}
 
 bool EnvelopePeriodicity::push(const double* values) noexcept {
   const std::size_t stride = max_lag_ + 1;
@@ -95,6 +96,8 @@ void EnvelopePeriodicity::estimate() noexcept {
     if (is_peak(lag)) strongest = std::max(strongest, sum_[lag]);
   }
   if (strongest < config_.min_correlation) {
+    if (!std::isnan(period_s_)) held_period_s_ = period_s_;
+    ++lost_estimates_;
     period_s_ = std::numeric_limits<double>::quiet_NaN();
     strength_ = std::max(0.0, strongest);
     std::fill(weights_.begin(), weights_.end(), 0.0);
@@ -122,8 +125,13 @@ void EnvelopePeriodicity::estimate() noexcept {
   }
   // A jump away from the current period (most often an octave) is believed only once it
   // has persisted; meanwhile the current period keeps tracking its own peak.
-  if (!std::isnan(period_s_)) {
-    const double current = period_s_ * config_.sample_rate_hz;
+  // A rhythm lost only briefly (a cough, a pause, noise) still holds: a different one must
+  // persist as long as any jump before it replaces the last period.
+  const bool held = std::isnan(period_s_) && !std::isnan(held_period_s_) &&
+                    static_cast<double>(lost_estimates_) * config_.update_interval_s <= config_.hold_s;
+  const double reference_s = held ? held_period_s_ : period_s_;
+  if (!std::isnan(reference_s)) {
+    const double current = reference_s * config_.sample_rate_hz;
     if (std::abs(lag / current - 1.0) > config_.jump_tolerance) {
       if (pending_count_ > 0 && std::abs(lag / pending_lag_ - 1.0) <= config_.jump_tolerance) {
         ++pending_count_;
@@ -141,6 +149,7 @@ void EnvelopePeriodicity::estimate() noexcept {
   }
   pending_count_ = 0;
   settle(lag);
+  lost_estimates_ = 0;
 }
 
 void EnvelopePeriodicity::settle(double lag) noexcept {
@@ -167,7 +176,8 @@ void EnvelopePeriodicity::reset() noexcept {
   std::fill(history_.begin(), history_.end(), 0.0);
   std::fill(acf_.begin(), acf_.end(), 0.0);
   std::fill(weights_.begin(), weights_.end(), 0.0);
-  period_s_ = std::numeric_limits<double>::quiet_NaN();
+  period_s_ = held_period_s_ = std::numeric_limits<double>::quiet_NaN();
+  lost_estimates_ = 0;
   strength_ = 0.0;
 }
 

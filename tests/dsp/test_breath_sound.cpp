@@ -18,6 +18,7 @@
 #include "dsp/biquad.hpp"
 #include "dsp/breath_analyzer.hpp"
 #include "dsp/breath_sound.hpp"
+#include "dsp/breath_sound_periodicity.hpp"
 
 namespace {
 
@@ -214,6 +215,32 @@ TEST_CASE("breath sound: steady noise has no rate and low quality", "[dsp][breat
   const Result r = run(synthesise(s), s.rate_hz);
   CHECK(r.quality < 0.3);
   for (const float v : r.waveform) REQUIRE(std::isfinite(v));
+}
+
+TEST_CASE("breath sound: a rhythm lost in noise is not replaced by the noise's at once", "[dsp][breath_sound]") {
+  // A 6 s rhythm for 40 s, then 15 s of loud noise: the rhythm is lost within a few
+  // seconds, and the noise soon shows chance peaks of its own. Any other period must
+  // persist as long as a jump from the last one would before it is claimed: 12 estimates
+  // 0.5 s apart, the first of them at the noise's start at the earliest, so not before
+  // 45.5 s. (Without the hold the first chance period is claimed at 43.1 s.)
+  using respira::dsp::EnvelopePeriodicity;
+  constexpr double kRate = 25.0;
+  EnvelopePeriodicity periodicity({.features = 1, .sample_rate_hz = kRate});
+  std::mt19937 rng(7);
+  std::normal_distribution<double> normal(0.0, 10.0);
+  double lost_s = -1.0, other_s = -1.0;
+  for (int i = 0; i < static_cast<int>(55.0 * kRate); ++i) {
+    const double t = i / kRate;
+    const double x = t < 40.0 ? std::sin(2.0 * std::numbers::pi * t / 6.0) : normal(rng);
+    if (!periodicity.push(&x)) continue;
+    const double period = periodicity.period_s();
+    if (t < 40.0) continue;
+    if (lost_s < 0.0 && std::isnan(period)) lost_s = t;
+    if (other_s < 0.0 && !std::isnan(period) && std::abs(period / 6.0 - 1.0) > 0.2) other_s = t;
+  }
+  REQUIRE(lost_s > 40.0);
+  CHECK(lost_s < 43.0);
+  CHECK((other_s < 0.0 || other_s >= 45.5));
 }
 
 TEST_CASE("breath sound: digital silence stays finite and claims nothing", "[dsp][breath_sound]") {

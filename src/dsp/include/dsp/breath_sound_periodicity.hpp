@@ -11,7 +11,10 @@
 // repeats better at twice the lag than at one and three times it, and some feature
 // clearly repeats better at twice the lag, bursts alternate (inhale, exhale) and the
 // breath is the pair. A genuine one-burst-per-breath rhythm repeats equally at all
-// multiples and is left alone. The decision has hysteresis so it does not flap.
+// multiples and is left alone. The decision has hysteresis so it does not flap, and a
+// period lost for a few seconds (noise, a cough) still stands against whatever the noise
+// suggests next: RRuJO RRinervasO 10/min 2023021713052 had locked onto 1.6 s chance
+// peaks at once (median 34 bpm; now 20, its bursts), mean error 1.58 -> 1.34 bpm.
 // Autocorrelations are exponentially weighted running sums (one multiply-add per lag and
 // feature per sample), so the cost is constant and nothing is recomputed over a window.
 // Known limit: bursts that are alike in every feature and evenly spaced are inherently
@@ -46,6 +49,7 @@ class EnvelopePeriodicity {
     double jump_tolerance = 0.2;     // a new period further than this (relative) is a jump
     double warm_up_s = 15.0;         // no period is claimed from less signal than this
     double switch_after_s = 6.0;     // a jump must persist this long to be believed
+    double hold_s = 15.0;            // a period lost for less than this still resists jumps
   };
 
   explicit EnvelopePeriodicity(const Config& config);
@@ -90,6 +94,8 @@ class EnvelopePeriodicity {
   std::vector<double> sum_;      // summed normalised autocorrelation (scratch)
   std::vector<double> weights_;
   double period_s_;
+  double held_period_s_;  // the last period before the rhythm was lost
+  std::size_t lost_estimates_ = 0;
   double strength_ = 0.0;
 };
 
