@@ -29,8 +29,7 @@ SessionMetrics compute_metrics(const std::vector<Breath>& breaths, const PacerSe
     periods.push_back(b.period_s());
     if (b.exhale_s() > 0.0) ratios.push_back(b.inhale_s() / b.exhale_s());
     total_s += b.period_s();
-    if (pacer.rate_bpm && std::abs(60.0 / b.period_s() - *pacer.rate_bpm) <= kTargetToleranceBpm)
-      in_target_s += b.period_s();
+    if (pacer.rate_bpm && within_target(60.0 / b.period_s(), *pacer.rate_bpm)) in_target_s += b.period_s();
   }
   if (!periods.empty()) metrics.median_rate_bpm = 60.0 / median(periods);
   if (!ratios.empty()) metrics.ie_ratio = median(ratios);

@@ -81,7 +81,8 @@ void SessionRecorder::flush(double stream_time_s) {
 }
 
 Session SessionRecorder::finish(SessionStatus status, double stream_time_s, std::optional<int> post_tension,
-                                const std::vector<RegionRating>& regions, std::optional<double> scored_adherence) {
+                                const std::vector<RegionRating>& regions, std::optional<double> scored_adherence,
+                                std::optional<double> scored_time_in_target) {
   flush(stream_time_s);
   session_.post_tension = post_tension;
   session_.regions = regions;
@@ -90,6 +91,7 @@ Session SessionRecorder::finish(SessionStatus status, double stream_time_s, std:
   session_.metrics = compute_metrics(breaths_, session_.pacer, quality,
                                      scored_adherence ? scored_adherence
                                                       : session_adherence(session_.pacer, events_, stream_time_s));
+  if (scored_time_in_target) session_.metrics.time_in_target = scored_time_in_target;
   session_.status = status;
   const auto started = parse_iso(session_.started_at);
   session_.ended_at = started ? to_iso(*started + std::chrono::milliseconds(std::llround(stream_time_s * 1000.0)))

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "../../src/app/trainer.hpp"
+#include "session/metrics.hpp"
 #include "session/recorder.hpp"
 #include "sensors/clock.hpp"
 #include "sensors/synthetic_source.hpp"
@@ -241,6 +243,21 @@ TEST_CASE("an adaptive session stores the adherence to the guide it showed, not 
     REQUIRE(fixed);
     INFO("adherence to the guide shown " << shown << ", to a fixed 12/min guide " << *fixed);
     CHECK(shown > *fixed + 0.15);
+    // Time in target, likewise: the breather's 5.5/min is within 1 bpm of the guide from when
+    // the guide has come down to 6.5/min, and never of a fixed 12/min.
+    REQUIRE(stored->session.metrics.time_in_target);
+    const auto& targets = rig.trainer.log().target_rate_bpm;
+    const auto arrived = std::find_if(targets.begin(), targets.end(), [](const TimedValue& v) { return v.value <= 6.5; });
+    REQUIRE(arrived != targets.end());
+    double after_s = 0.0, total_s = 0.0;
+    for (const TimedValue& breath : rig.trainer.log().breath_interval_s) {
+      total_s += breath.value;
+      if (breath.t - breath.value >= arrived->t) after_s += breath.value;
+    }
+    INFO("guide at 6.5/min from " << arrived->t << " s; breath time after it " << after_s << " of " << total_s << " s");
+    CHECK(*stored->session.metrics.time_in_target == Approx(after_s / total_s).margin(0.05));
+    const auto against_start = session::compute_metrics(stored->breaths, stored->session.pacer, {}, {});
+    CHECK(against_start.time_in_target == Approx(0.0));
   }
   std::filesystem::remove_all(dir);
 }

@@ -4,9 +4,12 @@
 //  - median rate: 60 / median breath period (robust to the odd sigh or missed breath);
 //  - I:E: median of inhale/exhale over breaths;
 //  - time in target: share of breath time spent in breaths whose rate is within
-//    kTargetToleranceBpm of the pacer's target (empty without a target).
+//    kTargetToleranceBpm of the pacer's target (empty without a target). A guide that
+//    changes its rate (adaptive, resonance search) is scored by its caller against the
+//    rate it showed at each breath (SessionRecorder::finish).
 // Adherence to the pacer schedule belongs to the pacer module and is not guessed here.
 
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -15,6 +18,10 @@
 namespace respira::session {
 
 inline constexpr double kTargetToleranceBpm = 1.0;
+
+inline bool within_target(double rate_bpm, double target_bpm) {
+  return std::abs(rate_bpm - target_bpm) <= kTargetToleranceBpm;
+}
 
 SessionMetrics compute_metrics(const std::vector<Breath>& breaths, const PacerSettings& pacer,
                                std::optional<double> signal_quality, std::optional<double> adherence);

@@ -55,9 +55,11 @@ class SessionRecorder {
   // Final flush, metrics, status and the ratings given after the session. Adherence is
   // `scored_adherence` when the caller scored the guide it actually showed (adaptive or
   // resonance pacing, holds); otherwise the session's events are scored against a fixed
-  // guide at pacer.rate_bpm and pacer.ie_ratio, when a rate was set.
+  // guide at pacer.rate_bpm and pacer.ie_ratio, when a rate was set. Likewise the time in
+  // target is `scored_time_in_target` when given, else measured against pacer.rate_bpm.
   Session finish(SessionStatus status, double stream_time_s, std::optional<int> post_tension,
-                 const std::vector<RegionRating>& regions, std::optional<double> scored_adherence = std::nullopt);
+                 const std::vector<RegionRating>& regions, std::optional<double> scored_adherence = std::nullopt,
+                 std::optional<double> scored_time_in_target = std::nullopt);
 
   const Session& session() const { return session_; }
   std::size_t waveform_samples() const { return waveform_samples_; }
