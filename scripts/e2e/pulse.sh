@@ -12,11 +12,13 @@ pulse_start() {
   export PULSE_RUNTIME_PATH="$dir/pulse-runtime" PULSE_STATE_PATH="$dir/pulse-state"
   export PULSE_SERVER="unix:$dir/pulse-runtime/native"
   export XDG_RUNTIME_DIR="$dir/pulse-runtime"
+  # The socket comes last: a client that reconnects while the daemon starts (the mic fault
+  # test) must not find it before the microphone source it expects exists.
   cat > "$dir/breath.pa" <<PA
-load-module module-native-protocol-unix socket=$dir/pulse-runtime/native auth-anonymous=1
 load-module module-null-sink sink_name=breath_sink rate=48000 channels=1
 load-module module-remap-source master=breath_sink.monitor source_name=breath_mic
 set-default-source breath_mic
+load-module module-native-protocol-unix socket=$dir/pulse-runtime/native auth-anonymous=1
 PA
   pulseaudio --daemonize=yes -n -F "$dir/breath.pa" --exit-idle-time=-1 --use-pid-file=yes \
     --log-target=file:"$dir/pulse.log" --system=no >/dev/null 2>&1 || return 1
