@@ -149,10 +149,10 @@ void EnvelopePeriodicity::estimate() noexcept {
   }
   pending_count_ = 0;
   settle(lag);
-  lost_estimates_ = 0;
 }
 
 void EnvelopePeriodicity::settle(double lag) noexcept {
+  lost_estimates_ = 0;  // a period again: any earlier loss is over
   // Parabolic interpolation of the peak for sub-sample precision.
   const auto i = std::clamp(static_cast<std::size_t>(std::round(lag)), min_lag_, usable_);
   const double left = sum_[i - 1], mid = sum_[i], right = sum_[i + 1];
