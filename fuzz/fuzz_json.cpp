@@ -1,9 +1,10 @@
 // JSON import (`respira import`, session::parse_json). Either the import is refused with
 // an ExportError naming the source, or what it accepted honours the export contract:
-// export -> import -> export is byte-identical, and the ratings and format version it
-// accepted are exactly the numbers in the file (no integer wrap-around). Accepted records then go through the
-// other exports, checking the two promises made about untrusted text: CSV cells never
-// start a spreadsheet formula, and the HTML report never carries raw markup.
+// export -> import -> export is byte-identical, the ratings it accepted are exactly the
+// numbers in the file (no integer wrap-around) and so is the format version, one this
+// Respira reads. Accepted records then go through the other exports, checking the two
+// promises made about untrusted text: CSV cells never start a spreadsheet formula, and the
+// HTML report never carries raw markup.
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -34,7 +35,9 @@ void check_html_escapes(const std::string& html, const std::string& text) {
 void check_faithful(std::string_view text, const session::ExportBundle& bundle) {
   using nlohmann::json;
   const json doc = json::parse(text.begin(), text.end());
-  require(doc.at("format_version") == json(session::kJsonFormatVersion), "the format version read is the one written");
+  const json& version = doc.at("format_version");
+  require(version.is_number_integer() && version >= 1 && version <= session::kJsonFormatVersion,
+          "only a supported format version is accepted");
   const auto same = [](const json& written, const std::optional<int>& kept) {
     return written.is_null() ? !kept : kept && written == json(*kept);
   };

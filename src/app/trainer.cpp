@@ -6,7 +6,6 @@
 #include <limits>
 
 #include "session/ids.hpp"
-#include "session/metrics.hpp"
 #include "session/time_text.hpp"
 
 namespace respira::app {
@@ -27,23 +26,6 @@ double exhale_fraction_from_ie(double ie_ratio) {
 std::optional<double> session_score(const std::vector<pacer::BreathAdherence>& breaths) {
   if (breaths.empty()) return std::nullopt;
   return pacer::mean_score(breaths);
-}
-
-// Share of breath time in breaths within the target band of the rate the guide showed
-// when each began: an adaptive or resonance guide changes it, so the stored session's
-// single pacer rate (where it started) would score a person who followed as off target.
-std::optional<double> time_with_guide(const SessionLog& log) {
-  double in_target_s = 0.0, total_s = 0.0;
-  std::size_t k = 0;  // the guide's rate as logged at or before the breath's start
-  for (const TimedValue& breath : log.breath_interval_s) {
-    const double start = breath.t - breath.value;
-    while (k + 1 < log.target_rate_bpm.size() && log.target_rate_bpm[k + 1].t <= start) ++k;
-    if (breath.value <= 0.0 || k >= log.target_rate_bpm.size() || log.target_rate_bpm[k].t > start) continue;
-    total_s += breath.value;
-    if (session::within_target(60.0 / breath.value, log.target_rate_bpm[k].value)) in_target_s += breath.value;
-  }
-  if (total_s <= 0.0) return std::nullopt;
-  return in_target_s / total_s;
 }
 
 }  // namespace
@@ -242,10 +224,10 @@ void Trainer::finish(std::optional<int> post_tension) {
     try {
       if (guide_->adaptive || guide_->resonance) recorder_->set_programme_step(changing_guide_summary());
       // Stored as the window scored it, against the guide the person actually saw (the
-      // adaptive or resonance guide changes rate; holds are not breaths to follow): the
-      // adherence and the time in target.
-      recorder_->finish(session::SessionStatus::completed, log_.duration_s, post_tension, {}, session_score(log_.adherence),
-                        time_with_guide(log_));
+      // adaptive or resonance guide changes rate; holds are not breaths to follow). The
+      // time in target follows from the guide rate stored with each breath.
+      recorder_->finish(session::SessionStatus::completed, log_.duration_s, post_tension, {},
+                        session_score(log_.adherence));
     } catch (const std::exception& e) {
       message_ = std::string("The session could not be saved: ") + e.what();
       log_.stored_session_id.clear();
@@ -411,6 +393,8 @@ void Trainer::update(double wall_s) {
     guide_->resonance->add_heart_rate(input_to_pacer(snapshot_input_s_), snapshot_->heart->heart_rate_bpm);
   }
   guide_->update(pacer_s);
+  // Each stored breath keeps the rate the guide showed when it began.
+  if (recorder_) recorder_->set_guide_rate(session_time_s(), guide().pattern.rate_bpm());
   const double whole_second = std::floor(pacer_s);
   if (whole_second > last_target_log_s_) {
     last_target_log_s_ = whole_second;

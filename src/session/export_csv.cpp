@@ -45,7 +45,7 @@ CsvTables to_csv(const ExportBundle& bundle) {
                    "programme_step", "median_rate_bpm", "ie_ratio", "adherence", "time_in_target", "signal_quality",
                    "breath_count", "pre_tension", "post_tension", "tension_change", "flare_up", "notes"});
   row(t.breaths, {"session_id", "breath", "start_s", "exhale_start_s", "end_s", "inhale_s", "exhale_s", "rate_bpm",
-                  "depth"});
+                  "guide_rate_bpm", "depth"});
   row(t.ratings, {"session_id", "patient_id", "started_at", "region", "before", "after", "change"});
   for (const SessionData& data : bundle.sessions) {
     const Session& s = data.session;
@@ -62,7 +62,7 @@ CsvTables to_csv(const ExportBundle& bundle) {
       const Breath& b = data.breaths[i];
       row(t.breaths, {id, std::to_string(i + 1), number(b.start_s), number(b.exhale_start_s), number(b.end_s),
                       number(b.inhale_s()), number(b.exhale_s()),
-                      b.period_s() > 0 ? number(60.0 / b.period_s()) : "", number(b.depth)});
+                      b.period_s() > 0 ? number(60.0 / b.period_s()) : "", number(b.guide_rate_bpm), number(b.depth)});
     }
     row(t.ratings, {id, csv_cell(s.patient_id), csv_cell(s.started_at), "overall", rating(s.pre_tension),
                     rating(s.post_tension), change(s.pre_tension, s.post_tension)});

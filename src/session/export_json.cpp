@@ -23,7 +23,7 @@ json session_json(const SessionData& data) {
   json breaths = json::array();
   for (const auto& b : data.breaths)
     breaths.push_back({{"start_s", b.start_s}, {"exhale_start_s", b.exhale_start_s}, {"end_s", b.end_s},
-                       {"depth", finite_or_null(b.depth)}});
+                       {"depth", finite_or_null(b.depth)}, {"guide_rate_bpm", finite_or_null(b.guide_rate_bpm)}});
   json waveform = json::array();
   for (const auto& c : data.waveform) {
     json values = json::array();
@@ -106,7 +106,9 @@ class Reader {
   std::string source_;
 };
 
-SessionData parse_session(const Reader& in, const json& j, const std::string& at) {
+// format_version 1 had no guide rate per breath; its breaths keep NaN (scored against the
+// session's pacer rate, as when they were recorded).
+SessionData parse_session(const Reader& in, const json& j, const std::string& at, int format_version) {
   SessionData data;
   Session& s = data.session;
   s.id = in.text(j, at, "id");
@@ -161,6 +163,7 @@ SessionData parse_session(const Reader& in, const json& j, const std::string& at
     const std::string w = at + ".breaths[" + std::to_string(i) + "]";
     Breath b{in.number(breaths[i], w, "start_s"), in.number(breaths[i], w, "exhale_start_s"),
              in.number(breaths[i], w, "end_s"), in.opt_number(breaths[i], w, "depth").value_or(std::nan(""))};
+    if (format_version >= 2) b.guide_rate_bpm = in.opt_number(breaths[i], w, "guide_rate_bpm").value_or(std::nan(""));
     if (!(b.start_s <= b.exhale_start_s && b.exhale_start_s <= b.end_s)) in.fail(w, "times out of order");
     data.breaths.push_back(b);
   }
@@ -214,9 +217,10 @@ ExportBundle parse_json(std::string_view text, const std::string& source) {
   if (!document.is_object() || format == document.end() || *format != "respira-export")
     throw ExportError(source + ": not a Respira JSON export (no \"format\": \"respira-export\")");
   const json& version = in.field(document, "document", "format_version");
-  if (!version.is_number_integer() || version.get<double>() != kJsonFormatVersion)
-    throw ExportError(source + ": export format version " + version.dump() + " is not supported (expected " +
+  if (!version.is_number_integer() || version.get<double>() < 1 || version.get<double>() > kJsonFormatVersion)
+    throw ExportError(source + ": export format version " + version.dump() + " is not supported (expected 1 to " +
                       std::to_string(kJsonFormatVersion) + ")");
+  const int format_version = version.get<int>();
   ExportBundle bundle;
   const json& patients = in.array(document, "document", "patients");
   for (std::size_t i = 0; i < patients.size(); ++i) {
@@ -228,7 +232,7 @@ ExportBundle parse_json(std::string_view text, const std::string& source) {
   }
   const json& sessions = in.array(document, "document", "sessions");
   for (std::size_t i = 0; i < sessions.size(); ++i)
-    bundle.sessions.push_back(parse_session(in, sessions[i], "sessions[" + std::to_string(i) + "]"));
+    bundle.sessions.push_back(parse_session(in, sessions[i], "sessions[" + std::to_string(i) + "]", format_version));
   return bundle;
 }
 

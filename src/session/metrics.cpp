@@ -23,17 +23,20 @@ SessionMetrics compute_metrics(const std::vector<Breath>& breaths, const PacerSe
   metrics.signal_quality = signal_quality;
   metrics.adherence = adherence;
   std::vector<double> periods, ratios;
-  double in_target_s = 0.0, total_s = 0.0;
+  double in_target_s = 0.0, guided_s = 0.0;
   for (const Breath& b : breaths) {
     if (b.period_s() <= 0.0) continue;
     periods.push_back(b.period_s());
     if (b.exhale_s() > 0.0) ratios.push_back(b.inhale_s() / b.exhale_s());
-    total_s += b.period_s();
-    if (pacer.rate_bpm && within_target(60.0 / b.period_s(), *pacer.rate_bpm)) in_target_s += b.period_s();
+    const std::optional<double> target =
+        std::isfinite(b.guide_rate_bpm) ? std::optional<double>(b.guide_rate_bpm) : pacer.rate_bpm;
+    if (!target) continue;
+    guided_s += b.period_s();
+    if (within_target(60.0 / b.period_s(), *target)) in_target_s += b.period_s();
   }
   if (!periods.empty()) metrics.median_rate_bpm = 60.0 / median(periods);
   if (!ratios.empty()) metrics.ie_ratio = median(ratios);
-  if (pacer.rate_bpm && total_s > 0.0) metrics.time_in_target = in_target_s / total_s;
+  if (guided_s > 0.0) metrics.time_in_target = in_target_s / guided_s;
   return metrics;
 }
 

@@ -100,6 +100,11 @@ CREATE TABLE IF NOT EXISTS clinical_programmes (
   PRIMARY KEY (patient_id, version)
 );
 )SQL"},
+      // Breaths stored before this migration have none (NULL): they are scored against the
+      // session's pacer rate, as they were when recorded.
+      {3, "the guide's rate at each breath", R"SQL(
+ALTER TABLE breaths ADD COLUMN guide_rate_bpm DOUBLE PRECISION;
+)SQL"},
   };
   return kMigrations;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <thread>
 
 #include "pacer/adherence.hpp"
@@ -35,12 +36,26 @@ std::optional<double> session_adherence(const PacerSettings& pacer, std::span<co
 SessionRecorder::SessionRecorder(Repository& repository, Session session)
     : repository_(repository), session_(std::move(session)) {
   session_.status = SessionStatus::recording;
+  if (session_.pacer.rate_bpm) guide_rates_.push_back({0.0, *session_.pacer.rate_bpm});
   repository_.begin_session(session_);
+}
+
+void SessionRecorder::set_guide_rate(double from_s, double rate_bpm) {
+  if (!std::isfinite(rate_bpm) || (!guide_rates_.empty() && guide_rates_.back().rate_bpm == rate_bpm)) return;
+  guide_rates_.push_back({from_s, rate_bpm});
+}
+
+double SessionRecorder::guide_rate_at(double time_s) {
+  // Breaths complete in time order: rates replaced before this one began are done with.
+  while (guide_rates_.size() > 1 && guide_rates_[1].from_s <= time_s) guide_rates_.pop_front();
+  return !guide_rates_.empty() && guide_rates_.front().from_s <= time_s ? guide_rates_.front().rate_bpm
+                                                                        : std::numeric_limits<double>::quiet_NaN();
 }
 
 void SessionRecorder::add_events(std::span<const dsp::BreathEvent> events) {
   events_.insert(events_.end(), events.begin(), events.end());
   for (Breath& b : assembler_.process(events)) {
+    b.guide_rate_bpm = guide_rate_at(b.start_s);
     breaths_.push_back(b);
     pending_.breaths.push_back(b);
   }
@@ -81,8 +96,7 @@ void SessionRecorder::flush(double stream_time_s) {
 }
 
 Session SessionRecorder::finish(SessionStatus status, double stream_time_s, std::optional<int> post_tension,
-                                const std::vector<RegionRating>& regions, std::optional<double> scored_adherence,
-                                std::optional<double> scored_time_in_target) {
+                                const std::vector<RegionRating>& regions, std::optional<double> scored_adherence) {
   flush(stream_time_s);
   session_.post_tension = post_tension;
   session_.regions = regions;
@@ -91,7 +105,6 @@ Session SessionRecorder::finish(SessionStatus status, double stream_time_s, std:
   session_.metrics = compute_metrics(breaths_, session_.pacer, quality,
                                      scored_adherence ? scored_adherence
                                                       : session_adherence(session_.pacer, events_, stream_time_s));
-  if (scored_time_in_target) session_.metrics.time_in_target = scored_time_in_target;
   session_.status = status;
   const auto started = parse_iso(session_.started_at);
   session_.ended_at = started ? to_iso(*started + std::chrono::milliseconds(std::llround(stream_time_s * 1000.0)))

@@ -4,6 +4,7 @@
 // after numbering the placeholders $1, $2, ...) and caches the prepared statement, so
 // every query is a prepared statement and no value is ever spliced into SQL text.
 
+#include <cmath>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -19,6 +20,7 @@ using Value = std::variant<std::monostate, std::int64_t, double, std::string, Bl
 
 inline Value null() { return std::monostate{}; }
 inline Value opt(const std::optional<double>& v) { return v ? Value{*v} : null(); }
+inline Value finite_or_null(double v) { return std::isfinite(v) ? Value{v} : null(); }
 inline Value opt(const std::optional<int>& v) { return v ? Value{std::int64_t{*v}} : null(); }
 
 class Row {

@@ -306,10 +306,10 @@ class SqlRepository final : public Repository {
     std::int64_t index = first_index;
     for (const Breath& b : breaths)
       db_->run(
-          "INSERT INTO breaths (session_id, idx, start_s, exhale_start_s, end_s, inhale_s, exhale_s, depth) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          {id, index++, b.start_s, b.exhale_start_s, b.end_s, b.inhale_s(), b.exhale_s(),
-           std::isfinite(b.depth) ? Value{b.depth} : sql::null()});
+          "INSERT INTO breaths (session_id, idx, start_s, exhale_start_s, end_s, inhale_s, exhale_s, depth, "
+          "guide_rate_bpm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {id, index++, b.start_s, b.exhale_start_s, b.end_s, b.inhale_s(), b.exhale_s(), sql::finite_or_null(b.depth),
+           sql::finite_or_null(b.guide_rate_bpm)});
   }
 
   void insert_chunks(const std::string& id, const std::vector<WaveformChunk>& chunks, std::int64_t first_seq) {
@@ -340,8 +340,11 @@ class SqlRepository final : public Repository {
   std::vector<Breath> load_breaths(const std::string& id) {
     std::vector<Breath> out;
     for (const Row& r : db_->run(
-             "SELECT start_s, exhale_start_s, end_s, depth FROM breaths WHERE session_id = ? ORDER BY idx", {id}))
-      out.push_back({r.real(0), r.real(1), r.real(2), r.opt_real(3).value_or(std::nan(""))});
+             "SELECT start_s, exhale_start_s, end_s, depth, guide_rate_bpm FROM breaths WHERE session_id = ? "
+             "ORDER BY idx",
+             {id}))
+      out.push_back({r.real(0), r.real(1), r.real(2), r.opt_real(3).value_or(std::nan("")),
+                     r.opt_real(4).value_or(std::nan(""))});
     return out;
   }
 

@@ -92,10 +92,14 @@ grep -q "^Programme: stage 1 of 2 (0 of 1 sessions in a row met it)" "$T/progres
   || { cat "$T/progress.txt"; fail "clinician: progress"; }
 unset RESPIRA_DATABASE_URL
 # A store migrated before the programme table became migration 2 (version 1, table already
-# there with rows): the owner's next start records version 2 and the programme stays.
-psql_admin -d respira -c "DELETE FROM respira_schema WHERE version = 2" > /dev/null
-"$RESPIRA" patient list --db "$OWNER_URL" > /dev/null || fail "owner could not migrate 1 -> 2"
-[[ $(psql_admin -d respira -tA -c "SELECT MAX(version) FROM respira_schema") == 2 ]] || fail "schema version after 1 -> 2"
+# there with rows, no guide rate per breath): the owner's next start migrates it to 3, the
+# programme stays and breaths gain their guide rate column.
+psql_admin -d respira -c "DELETE FROM respira_schema WHERE version >= 2" \
+  -c "ALTER TABLE breaths DROP COLUMN guide_rate_bpm" > /dev/null
+"$RESPIRA" patient list --db "$OWNER_URL" > /dev/null || fail "owner could not migrate 1 -> 3"
+[[ $(psql_admin -d respira -tA -c "SELECT MAX(version) FROM respira_schema") == 3 ]] || fail "schema version after 1 -> 3"
+[[ $(psql_admin -d respira -tA -c "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'breaths' \
+  AND column_name = 'guide_rate_bpm'") == 1 ]] || fail "breaths.guide_rate_bpm after migration 3"
 "$RESPIRA" programme show --patient "$P" --db "$CLINICIAN_URL" | grep -q "^> 1. 10/min" \
   || fail "the programme did not survive migration 2"
 # The TLS connection really is verified: the wrong CA is refused.

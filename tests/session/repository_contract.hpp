@@ -47,6 +47,8 @@ inline void require_same(const SessionData& a, const SessionData& b) {
     CHECK(a.breaths[i].exhale_start_s == b.breaths[i].exhale_start_s);
     CHECK(a.breaths[i].end_s == b.breaths[i].end_s);
     CHECK(a.breaths[i].depth == b.breaths[i].depth);
+    CHECK((std::isnan(a.breaths[i].guide_rate_bpm) ? std::isnan(b.breaths[i].guide_rate_bpm)
+                                                   : a.breaths[i].guide_rate_bpm == b.breaths[i].guide_rate_bpm));
   }
   REQUIRE(a.waveform.size() == b.waveform.size());
   for (std::size_t i = 0; i < a.waveform.size(); ++i) {

@@ -44,7 +44,7 @@ inline const std::vector<std::string>& hostile_strings() {
 }
 
 // A session of `breaths` breaths at 6/min (4 s in, 6 s out) with a 25 Hz waveform that
-// follows them, one gap, and ratings.
+// follows them, one gap, and ratings. The guide is logged from the third breath on.
 inline SessionData make_session(const std::string& id, const std::string& patient_id, int breaths = 12) {
   SessionData d;
   Session& s = d.session;
@@ -74,7 +74,7 @@ inline SessionData make_session(const std::string& id, const std::string& patien
   s.flare_up = true;
   for (int i = 0; i < breaths; ++i) {
     const double t = 10.0 * i + 0.1;
-    d.breaths.push_back({t, t + 4.0, t + 10.0, 1.0 + 0.01 * i});
+    d.breaths.push_back({t, t + 4.0, t + 10.0, 1.0 + 0.01 * i, i < 2 ? std::nan("") : 6.0});
   }
   // Two runs with a 1 s gap between them.
   const double gap_start = 10.0 * breaths / 2.0;

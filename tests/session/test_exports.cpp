@@ -106,10 +106,15 @@ TEST_CASE("CSV cells that a spreadsheet would run are neutralised", "[session][e
 
   const auto breaths = parse_csv(tables.breaths);
   REQUIRE(breaths.size() == 1 + 12 + 6);
-  CHECK(std::stod(breaths[1][breaths[0].size() - 2]) == Approx(6.0));  // rate_bpm of a 10 s breath
-  CHECK(std::stod(breaths[1][5]) == Approx(4.0));                       // inhale_s
-  CHECK(std::stod(breaths[1][6]) == Approx(6.0));                       // exhale_s
-  CHECK(breaths.back().back().empty());              // unknown depth stays empty
+  CHECK(breaths[0][7] == "rate_bpm");
+  CHECK(std::stod(breaths[1][7]) == Approx(6.0));  // rate_bpm of a 10 s breath
+  CHECK(std::stod(breaths[1][5]) == Approx(4.0));  // inhale_s
+  CHECK(std::stod(breaths[1][6]) == Approx(6.0));  // exhale_s
+  CHECK(breaths[0][8] == "guide_rate_bpm");
+  CHECK(breaths[1][8].empty());  // before the guide was logged
+  CHECK(breaths[3][8] == "6");
+  CHECK(breaths[0].back() == "depth");
+  CHECK(breaths.back().back().empty());  // unknown depth stays empty
 
   const auto ratings = parse_csv(tables.ratings);
   REQUIRE(ratings.size() == 1 + 3 + 3);
@@ -157,8 +162,28 @@ TEST_CASE("malformed imports are rejected with the field named", "[session][expo
   doc["sessions"][0]["place"] = "moon";
   CHECK_THROWS_WITH(parse_json(doc.dump(), "p.json"), Catch::Contains("sessions[0].place"));
   doc = nlohmann::json::parse(good);
-  doc["format_version"] = 2;
-  CHECK_THROWS_WITH(parse_json(doc.dump(), "v.json"), Catch::Contains("format version 2"));
+  doc["format_version"] = 3;
+  CHECK_THROWS_WITH(parse_json(doc.dump(), "v.json"), Catch::Contains("format version 3"));
+  doc = nlohmann::json::parse(good);
+  doc["sessions"][0]["breaths"][3].erase("guide_rate_bpm");
+  CHECK_THROWS_WITH(parse_json(doc.dump(), "g.json"),
+                    Catch::Contains("sessions[0].breaths[3]: missing field 'guide_rate_bpm'"));
+}
+
+TEST_CASE("a version 1 export, from before guide rates were kept per breath, still imports", "[session][export]") {
+  auto doc = nlohmann::json::parse(to_json(sample_bundle()));
+  doc["format_version"] = 1;
+  for (auto& session : doc["sessions"])
+    for (auto& breath : session["breaths"]) breath.erase("guide_rate_bpm");
+  const ExportBundle bundle = parse_json(doc.dump(), "v1.json");
+  REQUIRE(bundle.sessions.size() == 2);
+  REQUIRE(bundle.sessions[0].breaths.size() == 12);
+  for (const Breath& b : bundle.sessions[0].breaths) CHECK(std::isnan(b.guide_rate_bpm));
+  CHECK(bundle.sessions[0].breaths[5].end_s == sample_bundle().sessions[0].breaths[5].end_s);
+  // Written again, it is a version 2 export whose breaths say they had no guide logged.
+  const auto again = nlohmann::json::parse(to_json(bundle));
+  CHECK(again["format_version"] == 2);
+  CHECK(again["sessions"][0]["breaths"][5]["guide_rate_bpm"].is_null());
 }
 
 TEST_CASE("FHIR bundle carries the required fields", "[session][export]") {

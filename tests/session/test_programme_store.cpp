@@ -38,10 +38,12 @@ void sqlite_exec(const fs::path& db, const std::string& sql) {
   REQUIRE(rc == SQLITE_OK);
 }
 
-// Turns a fresh store back into what releases before migration 2 left: schema version 1, and
-// (when with_table) the programme table those releases created at run time, holding one row.
+// Turns a fresh store back into what releases before migration 2 left: schema version 1 (no
+// guide rate per breath), and (when stored) the programme table those releases created at
+// run time, holding one row.
 void make_version_1_store(const fs::path& db, const std::string& patient_id, const Programme* stored) {
-  sqlite_exec(db, "DELETE FROM respira_schema WHERE version > 1; DROP TABLE clinical_programmes;");
+  sqlite_exec(db, "DELETE FROM respira_schema WHERE version > 1; DROP TABLE clinical_programmes; "
+                  "ALTER TABLE breaths DROP COLUMN guide_rate_bpm;");
   if (stored == nullptr) return;
   // The statement the old programme store ran on every open, verbatim.
   sqlite_exec(db, R"SQL(
@@ -119,7 +121,7 @@ TEST_CASE("the store keeps every version and serves the newest", "[programme][st
   fs::remove_all(dir);
 }
 
-TEST_CASE("a version 1 store keeps the programmes the old code stored and moves to version 2",
+TEST_CASE("a version 1 store keeps the programmes the old code stored and moves to the latest version",
           "[programme][store][migration]") {
   const fs::path dir = fs::temp_directory_path() / ("respira-programme-v1-" + std::to_string(std::random_device{}()));
   const fs::path db = dir / "respira.db";
@@ -128,15 +130,15 @@ TEST_CASE("a version 1 store keeps the programmes the old code stored and moves 
   std::string kept, empty;
   {
     const auto repo = open_repository(location);
-    REQUIRE(repo->schema_version() == 2);
-    REQUIRE(latest_schema_version() == 2);
+    REQUIRE(latest_schema_version() == 3);
+    REQUIRE(repo->schema_version() == 3);
     kept = repo->add_patient("Set up before migration 2", "").id;
     empty = repo->add_patient("No programme yet", "").id;
   }
   make_version_1_store(db, kept, &old_programme);
   {
-    const auto repo = open_repository(location);  // migrates 1 -> 2
-    CHECK(repo->schema_version() == 2);
+    const auto repo = open_repository(location);  // migrates 1 -> 3
+    CHECK(repo->schema_version() == 3);
     const auto store = open_programme_store(location);
     CHECK(store->version_count(kept) == 1);
     CHECK(store->load(kept) == old_programme);
@@ -151,7 +153,7 @@ TEST_CASE("a version 1 store keeps the programmes the old code stored and moves 
   make_version_1_store(db, kept, nullptr);
   {
     const auto store = open_programme_store(location);
-    CHECK(open_repository(location)->schema_version() == 2);
+    CHECK(open_repository(location)->schema_version() == 3);
     CHECK(store->version_count(kept) == 0);
     store->save(empty, default_programme(12.0));
     CHECK(store->version_count(empty) == 1);

@@ -83,6 +83,54 @@ TEST_CASE("outcome metrics have known answers", "[session][recorder]") {
   CHECK(median({3.0, 1.0, 2.0, 10.0}) == 2.5);
 }
 
+TEST_CASE("time in target follows the guide rate each breath saw", "[session][recorder]") {
+  // A breather at 6/min throughout; the guide showed 8/min for the first four breaths.
+  std::vector<Breath> breaths;
+  for (int i = 0; i < 10; ++i) breaths.push_back({10.0 * i, 10.0 * i + 4.0, 10.0 * (i + 1), 1.0, i < 4 ? 8.0 : 6.0});
+  PacerSettings started_at_8;
+  started_at_8.rate_bpm = 8.0;
+  const auto m = compute_metrics(breaths, started_at_8, std::nullopt, std::nullopt);
+  REQUIRE(m.time_in_target);
+  CHECK(*m.time_in_target == Approx(0.6));
+  // Breaths without a logged guide count against the pacer rate, or not at all without one.
+  for (int i = 0; i < 4; ++i) breaths[static_cast<std::size_t>(i)].guide_rate_bpm = std::nan("");
+  CHECK(*compute_metrics(breaths, started_at_8, std::nullopt, std::nullopt).time_in_target == Approx(0.6));
+  const auto unpaced = compute_metrics(breaths, PacerSettings{}, std::nullopt, std::nullopt);
+  REQUIRE(unpaced.time_in_target);
+  CHECK(*unpaced.time_in_target == Approx(1.0));  // only the six guided breaths count
+}
+
+TEST_CASE("the recorder stores the guide rate in force when each breath began", "[session][recorder]") {
+  TempDir dir;
+  auto repo = open_sqlite_repository((dir.path() / "guide.db").string());
+  Session s;
+  s.id = "S-GUIDERATE001";
+  s.patient_id = repo->add_patient("Guide", "").id;
+  s.started_at = "2026-05-01T10:00:00.000Z";
+  s.planned_duration_s = 60.0;
+  s.pacer.rate_bpm = 8.0;  // where the guide started
+  SessionRecorder recorder(*repo, s);
+  // Breaths begin at 0, 10, 20, 30, 40 s; the guide changes while they are under way and
+  // is logged again at the same rate (no change). Calls and events arrive in time order.
+  const auto events = steady_events(10.0, 4.0, 5);
+  recorder.add_events({events.data(), 4});  // inhale 0, exhale 4, inhale 10, exhale 14
+  recorder.set_guide_rate(12.0, 7.0);
+  recorder.set_guide_rate(15.0, 7.0);
+  recorder.add_events({events.data() + 4, 3});  // inhale 20 closes the 10 s breath, ...
+  recorder.set_guide_rate(29.9, 6.0);
+  recorder.set_guide_rate(30.0, std::nan(""));  // not a rate: ignored
+  recorder.add_events({events.data() + 7, events.size() - 7});
+  const Session done = recorder.finish(SessionStatus::completed, 50.0, std::nullopt, {});
+  const auto stored = repo->load_session(done.id);
+  REQUIRE(stored);
+  REQUIRE(stored->breaths.size() == 5);
+  const double expected[] = {8.0, 8.0, 7.0, 6.0, 6.0};  // at 0, 10, 20, 30, 40 s
+  for (std::size_t i = 0; i < 5; ++i) CHECK(stored->breaths[i].guide_rate_bpm == expected[i]);
+  // 6/min breaths: in target against 7 and 6 (within 1/min), not against 8.
+  REQUIRE(done.metrics.time_in_target);
+  CHECK(*done.metrics.time_in_target == Approx(0.6));
+}
+
 TEST_CASE("adherence follows the pacer schedule", "[session][recorder]") {
   PacerSettings pacer;
   pacer.rate_bpm = 6.0;

@@ -176,6 +176,10 @@ TEST_CASE("a session whose recorder was killed is closed as interrupted with its
   const auto path = dir.path() / "crash.db";
   const std::string patient = open_sqlite_repository(path.string())->add_patient("Crash", "").id;
   SessionData full = make_session("S-KILLED000001", patient, 8);
+  // An adaptive guide: it started at 12/min and came down to the breather's 6/min at the
+  // third breath.
+  full.session.pacer.rate_bpm = 12.0;
+  for (std::size_t i = 0; i < full.breaths.size(); ++i) full.breaths[i].guide_rate_bpm = i < 2 ? 12.0 : 6.0;
 
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
@@ -205,8 +209,34 @@ TEST_CASE("a session whose recorder was killed is closed as interrupted with its
   CHECK(data->session.metrics.breath_count == 5);
   REQUIRE(data->session.metrics.median_rate_bpm);
   CHECK(*data->session.metrics.median_rate_bpm == Approx(6.0));
+  // Time in target against the guide each breath saw: 3 of 5 equal breaths; against the
+  // 12/min it started at, none.
+  REQUIRE(data->session.metrics.time_in_target);
+  CHECK(*data->session.metrics.time_in_target == Approx(0.6));
   CHECK(data->session.ended_at == "2026-03-02T09:15:40.250Z");  // start + 40 s stored
   CHECK(repo->close_abandoned_sessions() == 0);
+}
+
+TEST_CASE("a version 2 store gains the guide rate per breath and keeps its breaths", "[session][repository][migration]") {
+  TempDir dir;
+  const auto path = dir.path() / "v2.db";
+  SessionData stored;
+  {
+    auto repo = open_sqlite_repository(path.string());
+    stored = make_session("S-BEFOREGUIDE1", repo->add_patient("Old store", "").id, 6);
+    repo->import_records({}, {stored});
+  }
+  sqlite_exec(path, "DELETE FROM respira_schema WHERE version > 2; ALTER TABLE breaths DROP COLUMN guide_rate_bpm;");
+  auto repo = open_sqlite_repository(path.string());  // migrates 2 -> 3
+  CHECK(repo->schema_version() == latest_schema_version());
+  const auto data = repo->load_session("S-BEFOREGUIDE1");
+  REQUIRE(data);
+  REQUIRE(data->breaths.size() == stored.breaths.size());
+  for (std::size_t i = 0; i < data->breaths.size(); ++i) {
+    CHECK(data->breaths[i].end_s == stored.breaths[i].end_s);
+    CHECK(std::isnan(data->breaths[i].guide_rate_bpm));  // not known then: the pacer rate stands
+  }
+  CHECK(data->session.metrics.time_in_target == stored.session.metrics.time_in_target);
 }
 
 TEST_CASE("a live recorder's session is not closed by another process", "[session][repository]") {

@@ -8,6 +8,7 @@
 // since its start (input time of the sensor stream).
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,6 +84,9 @@ struct Breath {
   double exhale_start_s = 0.0;
   double end_s = 0.0;
   double depth = 0.0;  // relative to the running typical depth (1 = typical); NaN if unknown
+  // The rate the guide showed when the breath began (adaptive and resonance guides change
+  // it during a session); NaN when no guide was shown.
+  double guide_rate_bpm = std::numeric_limits<double>::quiet_NaN();
   double inhale_s() const { return exhale_start_s - start_s; }
   double exhale_s() const { return end_s - exhale_start_s; }
   double period_s() const { return end_s - start_s; }

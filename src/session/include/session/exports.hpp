@@ -34,7 +34,8 @@ struct ExportBundle {
   std::vector<SessionData> sessions;  // in started_at order
 };
 
-inline constexpr int kJsonFormatVersion = 1;
+// 2 added each breath's guide_rate_bpm; version 1 files are still read.
+inline constexpr int kJsonFormatVersion = 2;
 
 std::string to_json(const ExportBundle& bundle);
 // Validates everything; throws ExportError naming `source` and the offending field.

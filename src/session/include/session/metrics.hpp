@@ -3,10 +3,11 @@
 // one closed after a crash are summarised the same way.
 //  - median rate: 60 / median breath period (robust to the odd sigh or missed breath);
 //  - I:E: median of inhale/exhale over breaths;
-//  - time in target: share of breath time spent in breaths whose rate is within
-//    kTargetToleranceBpm of the pacer's target (empty without a target). A guide that
-//    changes its rate (adaptive, resonance search) is scored by its caller against the
-//    rate it showed at each breath (SessionRecorder::finish).
+//  - time in target: share of guided breath time spent in breaths whose rate is within
+//    kTargetToleranceBpm of the rate the guide showed when each began (Breath::
+//    guide_rate_bpm; a guide that changes its rate, adaptive or resonance search, is
+//    scored against what it showed), else of the session's pacer rate; empty without
+//    either.
 // Adherence to the pacer schedule belongs to the pacer module and is not guessed here.
 
 #include <cmath>

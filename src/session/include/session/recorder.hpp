@@ -7,6 +7,7 @@
 // SessionRecorder is driven with plain data (tests feed it directly); record_live() is the
 // loop the command line and the window share: it drains a sensors::LivePipeline.
 
+#include <deque>
 #include <functional>
 #include <optional>
 #include <span>
@@ -50,25 +51,35 @@ class SessionRecorder {
   // What the guide turned out to be, for guides that change during the session ("adaptive
   // 12 -> 6.1/min"); stored by finish().
   void set_programme_step(std::string step) { session_.pacer.programme_step = std::move(step); }
+  // The guide shows rate_bpm from session time from_s on (calls in time order; a guide that
+  // changes its rate calls it as it does). Each breath stores the rate shown when it began,
+  // and its time in target is judged against that. Without calls the session's pacer rate
+  // holds from the start.
+  void set_guide_rate(double from_s, double rate_bpm);
   // Writes everything pending as one batch; stream_time_s is the signal time covered.
   void flush(double stream_time_s);
   // Final flush, metrics, status and the ratings given after the session. Adherence is
   // `scored_adherence` when the caller scored the guide it actually showed (adaptive or
   // resonance pacing, holds); otherwise the session's events are scored against a fixed
-  // guide at pacer.rate_bpm and pacer.ie_ratio, when a rate was set. Likewise the time in
-  // target is `scored_time_in_target` when given, else measured against pacer.rate_bpm.
+  // guide at pacer.rate_bpm and pacer.ie_ratio, when a rate was set.
   Session finish(SessionStatus status, double stream_time_s, std::optional<int> post_tension,
-                 const std::vector<RegionRating>& regions, std::optional<double> scored_adherence = std::nullopt,
-                 std::optional<double> scored_time_in_target = std::nullopt);
+                 const std::vector<RegionRating>& regions, std::optional<double> scored_adherence = std::nullopt);
 
   const Session& session() const { return session_; }
   std::size_t waveform_samples() const { return waveform_samples_; }
   const std::vector<double>& batch_write_ms() const { return batch_write_ms_; }
 
  private:
+  struct GuideRate {
+    double from_s;
+    double rate_bpm;
+  };
+  double guide_rate_at(double time_s);
+
   Repository& repository_;
   Session session_;
   BreathAssembler assembler_;
+  std::deque<GuideRate> guide_rates_;  // from the one in force at the last breath on
   std::vector<dsp::BreathEvent> events_;  // whole session, for adherence
   std::vector<Breath> breaths_;           // whole session, for metrics
   SampleBatch pending_;
