@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 
 #include "pacer/pattern.hpp"
@@ -42,14 +43,27 @@ std::vector<Annotation> annotations_for(const SessionData& data, double file_dur
     out.push_back({b.start_s, b.inhale_s(), "Inhale"});
     out.push_back({b.exhale_start_s, b.exhale_s(), "Exhale"});
   }
+  // The pacer's phases follow from its rate while the guide kept it. A guide that changed its
+  // rate (adaptive, resonance search) is marked where each breath first saw a new rate: its
+  // phases after that are not stored, and are not invented here.
+  double fixed_until_s = file_duration_s;
+  double shown = s.pacer.rate_bpm.value_or(std::nan(""));
+  for (const Breath& b : data.breaths) {
+    if (!std::isfinite(b.guide_rate_bpm) || b.guide_rate_bpm == shown) continue;
+    fixed_until_s = std::min(fixed_until_s, b.start_s);
+    shown = b.guide_rate_bpm;
+    char text[32];
+    std::snprintf(text, sizeof text, "Guide %.1f/min", shown);
+    out.push_back({b.start_s, -1.0, text});
+  }
   if (s.pacer.rate_bpm) {
     const auto pattern = pacer::pattern_from_rate(*s.pacer.rate_bpm, s.pacer.ie_ratio.value_or(1.0), 1.0);
     const pacer::PacerSchedule schedule(pattern, 0.0);
     for (std::int64_t i = 0;; ++i) {
       const auto breath = schedule.breath(i);
-      if (breath.start_s >= file_duration_s) break;
+      if (breath.start_s >= fixed_until_s) break;
       out.push_back({breath.inhale_onset_s(), pattern.inhale_s, "Pacer inhale"});
-      if (breath.exhale_onset_s() < file_duration_s) out.push_back({breath.exhale_onset_s(), pattern.exhale_s, "Pacer exhale"});
+      if (breath.exhale_onset_s() < fixed_until_s) out.push_back({breath.exhale_onset_s(), pattern.exhale_s, "Pacer exhale"});
     }
   }
   for (const Gap& g : data.gaps) out.push_back({g.start_s, g.duration_s, "Signal gap"});

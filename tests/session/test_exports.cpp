@@ -302,6 +302,40 @@ TEST_CASE("EDF+ export reads back with EDFlib: values, label, annotations", "[se
   CHECK(flare);
 }
 
+TEST_CASE("EDF+ export of a guide that changed rate marks the changes, not a made-up schedule", "[session][export]") {
+  TempDir dir;
+  const auto path = dir.path() / "adaptive.edf";
+  const ExportBundle bundle = sample_bundle();
+  SessionData data = bundle.sessions.front();  // 12 breaths of 10 s from 0.1 s
+  data.session.pacer.rate_bpm = 12.0;          // the guide started at 12/min, 1:1
+  data.session.pacer.ie_ratio = 1.0;
+  for (std::size_t i = 0; i < data.breaths.size(); ++i) data.breaths[i].guide_rate_bpm = i < 3 ? 12.0 : i < 7 ? 9.0 : 6.5;
+  write_edf(bundle.patients.front(), data, path);
+
+  edf_hdr_struct hdr{};
+  REQUIRE(edfopen_file_readonly(path.c_str(), &hdr, EDFLIB_READ_ALL_ANNOTATIONS) == 0);
+  std::vector<double> pacer_inhales, guide_onsets;
+  std::vector<std::string> guides;
+  for (int i = 0; i < static_cast<int>(hdr.annotations_in_file); ++i) {
+    edf_annotation_struct a{};
+    REQUIRE(edf_get_annotation(hdr.handle, i, &a) == 0);
+    const std::string text = a.annotation;
+    const double onset = static_cast<double>(a.onset) / 1e7;
+    if (text == "Pacer inhale") pacer_inhales.push_back(onset);
+    if (text.rfind("Guide ", 0) == 0) {
+      guides.push_back(text);
+      guide_onsets.push_back(onset);
+    }
+  }
+  edfclose_file(hdr.handle);
+  // 12/min phases every 5 s until the breath at 30.1 s first saw 9/min.
+  CHECK(pacer_inhales == std::vector<double>{0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0});
+  CHECK(guides == std::vector<std::string>{"Guide 9.0/min", "Guide 6.5/min"});
+  REQUIRE(guide_onsets.size() == 2);
+  CHECK(guide_onsets[0] == Approx(30.1).margin(1e-4));
+  CHECK(guide_onsets[1] == Approx(70.1).margin(1e-4));
+}
+
 TEST_CASE("HTML report escapes text and draws one point per rating", "[session][export]") {
   const ExportBundle bundle = sample_bundle();
   const std::string html = to_html(bundle.patients.front(), bundle.sessions);
