@@ -430,7 +430,7 @@ void BreathAnalyzer::mark_gap(double gap_seconds) noexcept {
   m.primed = false;
   for (auto& sample : m.recent) sample = {};
   for (auto& sample : m.recent_smoothed) sample = {};
-  if (m.sound) m.sound->reset();
+  if (m.sound) m.sound->resume_after_gap(gap_seconds);
   if (m.flow) m.flow->reset();
   m.last_sound_turn_s = -1e300;
 }

@@ -70,6 +70,9 @@ class BreathBand {
 
 double ema_alpha(double time_constant_s, double rate_hz) { return 1.0 / (time_constant_s * rate_hz); }
 
+// Gaps up to this long keep the rhythm (as long as a lost rhythm holds in the periodicity).
+constexpr double kKeepRhythmGapS = 15.0;
+
 }  // namespace
 
 struct BreathSoundFrontEnd::Impl {
@@ -89,6 +92,7 @@ struct BreathSoundFrontEnd::Impl {
   void on_features(const std::array<double, BreathSoundBands::kBands>& db, float& out) noexcept;
   void on_period() noexcept;
   void reset() noexcept;
+  void resume_after_gap(double gap_s) noexcept;
 
   BreathSoundConfig config;
   BreathSoundBands bands;
@@ -111,6 +115,7 @@ struct BreathSoundFrontEnd::Impl {
   double level_alpha;
   double render_alpha = 0.0;
   std::uint64_t rendered_samples = 0;  // since amplitudes were last learned afresh
+  bool resuming = false;  // after a gap: renderers restart, the cycle picks up their phase
   BreathPhase phase = BreathPhase::unknown;
 };
 
@@ -155,6 +160,8 @@ void BreathSoundFrontEnd::Impl::on_features(const std::array<double, BreathSound
     out = 0.0f;
     return;
   }
+  if (resuming && rendered_samples == 0)
+    for (std::size_t f = 0; f < kFeatures; ++f) breath_bands[f].reset(features[f]);
   std::array<double, kFeatures> rendered{}, in_phase{};
   ++rendered_samples;
   const double alpha = std::max(render_alpha, 1.0 / static_cast<double>(rendered_samples));
@@ -190,6 +197,9 @@ void BreathSoundFrontEnd::Impl::on_features(const std::array<double, BreathSound
   const double angle = std::atan2(quadrature, in_phase_sum);
   if (amplitude2 > 0.01) {
     const double expected = 2.0 * std::numbers::pi / (tuned_period_s * config.output_rate_hz);
+    // After a gap the renderers' phase is taken up where it stands nearest the cycle's.
+    if (resuming) previous_angle = breath_phase;
+    resuming = false;
     source_phase += std::remainder(angle - previous_angle, 2.0 * std::numbers::pi);
     if (source_phase > breath_phase) breath_phase += std::min(source_phase - breath_phase, 3.0 * expected);
   }
@@ -207,6 +217,18 @@ void BreathSoundFrontEnd::Impl::on_features(const std::array<double, BreathSound
   previous_output = value;
 }
 
+void BreathSoundFrontEnd::Impl::resume_after_gap(double gap_s) noexcept {
+  if (!(gap_s >= 0.0) || gap_s > kKeepRhythmGapS || tuned_period_s == 0.0) {
+    reset();
+    return;
+  }
+  bands.reset();
+  periodicity.skip(static_cast<std::size_t>(std::lround(gap_s * config.output_rate_hz)));
+  rendered_samples = 0;
+  source_phase = breath_phase;
+  resuming = true;
+}
+
 void BreathSoundFrontEnd::Impl::reset() noexcept {
   bands.reset();
   periodicity.reset();
@@ -222,6 +244,7 @@ void BreathSoundFrontEnd::Impl::reset() noexcept {
   previous_angle = 0.0;
   source_phase = 0.0;
   breath_phase = 0.0;
+  resuming = false;
   floor_db = level_db = std::numeric_limits<double>::quiet_NaN();
   phase = BreathPhase::unknown;
 }
@@ -264,6 +287,7 @@ double BreathSoundFrontEnd::signal_quality() const noexcept {
   return std::clamp(impl_->periodicity.strength() / 0.5, 0.0, 1.0) * depth;
 }
 
+void BreathSoundFrontEnd::resume_after_gap(double gap_s) noexcept { impl_->resume_after_gap(gap_s); }
 BreathPhase BreathSoundFrontEnd::phase() const noexcept { return impl_->phase; }
 double BreathSoundFrontEnd::delay_s() const noexcept { return impl_->bands.delay_s(); }
 void BreathSoundFrontEnd::reset() noexcept { impl_->reset(); }

@@ -57,6 +57,16 @@ bool EnvelopePeriodicity::push(const double* values) noexcept {
   return true;
 }
 
+void EnvelopePeriodicity::skip(std::size_t samples) noexcept {
+  const std::size_t stride = max_lag_ + 1;
+  // Only the last max_lag_+1 samples are ever read: a longer gap leaves the ring all neutral.
+  for (std::size_t i = 0; i < std::min(samples, stride); ++i) {
+    for (std::size_t f = 0; f < config_.features; ++f) history_[f * stride + head_] = 0.0;
+    head_ = head_ == max_lag_ ? 0 : head_ + 1;
+  }
+  count_ += samples;
+}
+
 double EnvelopePeriodicity::normalised(std::size_t f, std::size_t lag) const noexcept {
   const double* acf = &acf_[f * (max_lag_ + 1)];
   return acf[0] > 1e-12 ? acf[lag] / acf[0] : 0.0;

@@ -374,6 +374,50 @@ TEST_CASE("breath sound: coughs and speech add no breaths and do not move the ra
   CHECK(waveform_rate_bpm(r, 60.0) == Approx(12.0).epsilon(0.04));
 }
 
+TEST_CASE("breath sound: after a short dropout the breaths resume within two breaths", "[dsp][breath_sound]") {
+  using respira::dsp::BreathAnalyzer;
+  using respira::dsp::BreathEventType;
+  BreathSounds s;
+  s.seconds = 120.0;
+  std::vector<std::pair<double, double>> inhalations;
+  const auto audio = synthesise(s, &inhalations);
+  BreathAnalyzer analyzer({.sample_rate_hz = s.rate_hz, .kind = respira::dsp::SignalKind::audio});
+  std::vector<double> exhales;
+  const auto feed = [&](double from_s, double to_s) {
+    const auto end = static_cast<std::size_t>(to_s * s.rate_hz);
+    for (auto i = static_cast<std::size_t>(from_s * s.rate_hz); i < end; i += 800) {
+      const auto out = analyzer.process({audio.data() + i, std::min<std::size_t>(800, end - i)});
+      for (const auto& e : out.events)
+        if (e.type == BreathEventType::exhale) exhales.push_back(e.time_s);
+    }
+  };
+  // The microphone drops out for 2 s at 60 s (a device reconnecting).
+  feed(0.0, 60.0);
+  analyzer.mark_gap(2.0);
+  feed(62.0, 120.0);
+  const double period = 60.0 / s.bpm;
+  CHECK(std::none_of(exhales.begin(), exhales.end(), [](double t) { return t > 59.5 && t < 62.0; }));
+  const auto first_after = std::find_if(exhales.begin(), exhales.end(), [](double t) { return t >= 62.0; });
+  REQUIRE(first_after != exhales.end());
+  INFO("first exhale after the gap at " << *first_after << " s");
+  CHECK(*first_after < 62.0 + 2.0 * period);
+  // From then on every inhalation's end has its exhale onset, and nothing else (up to the
+  // last breath the synthesiser completed).
+  const double from_s = 62.0 + 2.0 * period, to_s = inhalations.back().second;
+  std::size_t expected = 0, matched = 0;
+  for (const auto& [inhale_start, inhale_end] : inhalations) {
+    if (inhale_end < from_s) continue;
+    ++expected;
+    matched += std::any_of(exhales.begin(), exhales.end(), [&](double t) { return std::abs(t - inhale_end) < 0.5; });
+  }
+  const auto later =
+      std::count_if(exhales.begin(), exhales.end(), [&](double t) { return t >= from_s - 0.5 && t <= to_s + 0.5; });
+  CHECK(expected >= 8);
+  CHECK(matched == expected);
+  CHECK(static_cast<std::size_t>(later) == expected);
+  CHECK(analyzer.state().rate_bpm == Approx(s.bpm).margin(0.5));
+}
+
 TEST_CASE("breath sound: the analyzer times each turn at the quiet moment between bursts", "[dsp][breath_sound]") {
   using respira::dsp::BreathAnalyzer;
   using respira::dsp::BreathEventType;

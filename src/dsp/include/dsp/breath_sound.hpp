@@ -66,8 +66,13 @@ class BreathSoundFrontEnd {
   // Typical delay between a breath sound and its trace in the output, in seconds.
   double delay_s() const noexcept;
 
-  // Forget the signal history (after a gap in the input); keeps the configuration.
+  // Forget the signal history; keeps the configuration.
   void reset() noexcept;
+  // The input stopped for gap_s (a device dropout). Up to a few breaths' worth the rhythm
+  // learned so far is kept: the envelope restarts, the periodicity and the rendered cycle
+  // carry on, so the rate holds and breaths resume within a breath or two instead of after
+  // a fresh 15 s warm-up. A longer gap forgets everything, like reset().
+  void resume_after_gap(double gap_s) noexcept;
 
   const BreathSoundConfig& config() const noexcept;
 

@@ -57,6 +57,10 @@ class EnvelopePeriodicity {
   // Feeds one sample of every feature (features values). Returns true when the period
   // estimate was refreshed by this sample.
   bool push(const double* values) noexcept;
+  // `samples` went by without input (a dropout): they enter the history as neutral values,
+  // so later products pair samples at their true distance and the rhythm learned so far
+  // carries on.
+  void skip(std::size_t samples) noexcept;
 
   // Breath period in seconds; NaN while unknown or when there is no rhythm.
   double period_s() const noexcept { return period_s_; }
