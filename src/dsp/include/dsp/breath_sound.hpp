@@ -68,7 +68,7 @@ class BreathSoundFrontEnd {
 
   // Forget the signal history; keeps the configuration.
   void reset() noexcept;
-  // The input stopped for gap_s (a device dropout). Up to a few breaths' worth the rhythm
+  // The input stopped for gap_s (a device dropout). After a gap of up to 15 s the rhythm
   // learned so far is kept: the envelope restarts, the periodicity and the rendered cycle
   // carry on, so the rate holds and breaths resume within a breath or two instead of after
   // a fresh 15 s warm-up. A longer gap forgets everything, like reset().
