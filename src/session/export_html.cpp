@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "session/exports.hpp"
 #include "session/progress_export.hpp"
@@ -76,7 +77,15 @@ std::string tension_chart(const std::vector<SessionData>& sessions) {
   return svg + "</svg>";
 }
 
-// Median breathing rate per session, with the pacer target where one was set.
+// The rate the guide showed at the end of a session: an adaptive guide leads away from the
+// rate it started at (pacer.rate_bpm), and the last breaths stored say where to.
+std::optional<double> final_guide_rate(const SessionData& d) {
+  for (auto b = d.breaths.rbegin(); b != d.breaths.rend(); ++b)
+    if (std::isfinite(b->guide_rate_bpm)) return b->guide_rate_bpm;
+  return d.session.pacer.rate_bpm;
+}
+
+// Median breathing rate per session, with the guide's rate where one was shown.
 std::string rate_chart(const std::vector<SessionData>& sessions) {
   Plot p;
   p.x_min = 0.5;
@@ -84,7 +93,7 @@ std::string rate_chart(const std::vector<SessionData>& sessions) {
   double high = 12.0;
   for (const auto& d : sessions) {
     high = std::max(high, d.session.metrics.median_rate_bpm.value_or(0.0));
-    high = std::max(high, d.session.pacer.rate_bpm.value_or(0.0));
+    high = std::max(high, final_guide_rate(d).value_or(0.0));
   }
   p.y_min = 0;
   p.y_max = std::ceil(high / 4.0) * 4.0;
@@ -99,9 +108,9 @@ std::string rate_chart(const std::vector<SessionData>& sessions) {
       line += (line.empty() ? "M" : " L") + fixed(x, 1) + " " + fixed(p.y(*s.metrics.median_rate_bpm), 1);
       svg += "<circle class=\"rate\" cx=\"" + fixed(x, 1) + "\" cy=\"" + fixed(p.y(*s.metrics.median_rate_bpm), 1) + "\" r=\"3\"/>";
     }
-    if (s.pacer.rate_bpm)
+    if (const auto target = final_guide_rate(sessions[i]))
       svg += "<line class=\"target\" x1=\"" + fixed(x - 8, 1) + "\" x2=\"" + fixed(x + 8, 1) + "\" y1=\"" +
-             fixed(p.y(*s.pacer.rate_bpm), 1) + "\" y2=\"" + fixed(p.y(*s.pacer.rate_bpm), 1) + "\"/>";
+             fixed(p.y(*target), 1) + "\" y2=\"" + fixed(p.y(*target), 1) + "\"/>";
   }
   if (!line.empty()) svg += "<path class=\"rate\" d=\"" + line + "\"/>";
   return svg + "</svg>";
@@ -154,7 +163,7 @@ std::string to_html(const Patient& patient, const std::vector<SessionData>& sess
   html += "<h2>Tension before and after each session</h2>\n" + tension_chart(sessions) +
           "\n<p class=\"legend muted\"><span>&#9675; before</span><span>&#9679; after</span><span>&#9650; flare-up</span></p>\n";
   html += "<h2>Breathing rate</h2>\n" + rate_chart(sessions) +
-          "\n<p class=\"legend muted\"><span>&#9679; median rate</span><span>&#8212; pacer target</span></p>\n";
+          "\n<p class=\"legend muted\"><span>&#9679; median rate</span><span>&#8212; guide's rate at the end</span></p>\n";
 
   html += "<h2>Sessions</h2>\n<table><thead><tr><th>#</th><th>Date (UTC)</th><th>Place</th><th>Minutes</th>"
           "<th>Rate /min</th><th>I:E</th><th>Adherence</th><th>In target</th><th>Before</th><th>After</th>"

@@ -352,6 +352,14 @@ TEST_CASE("HTML report escapes text and draws one point per rating", "[session][
   CHECK(count("class=\"before\"") == 2);  // both sessions rated before
   CHECK(count("class=\"after\"") == 1);   // only the first after
   CHECK(count("class=\"rate\" cx=") == 2);
+  // The guide's rate is drawn where it ended: 6/min (y 102.0 on the 0-12 axis) for the first
+  // session, 10/min (y 43.3) for a second whose guide led there from its 6/min start.
+  ExportBundle led = sample_bundle();
+  led.sessions[1].breaths.back().guide_rate_bpm = 10.0;
+  const std::string chart = to_html(led.patients.front(), led.sessions);
+  CHECK(chart.find("class=\"target\" x1=\"") != std::string::npos);
+  CHECK(chart.find("y1=\"102.0\" y2=\"102.0\"") != std::string::npos);
+  CHECK(chart.find("y1=\"43.3\" y2=\"43.3\"") != std::string::npos);
   const std::string pseudo = to_html(bundle.patients.front(), bundle.sessions, true);
   CHECK(pseudo.find("DROP TABLE") == std::string::npos);
 }
