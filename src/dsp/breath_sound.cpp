@@ -70,9 +70,6 @@ class BreathBand {
 
 double ema_alpha(double time_constant_s, double rate_hz) { return 1.0 / (time_constant_s * rate_hz); }
 
-// Gaps up to this long keep the rhythm (as long as a lost rhythm holds in the periodicity).
-constexpr double kKeepRhythmGapS = 15.0;
-
 }  // namespace
 
 struct BreathSoundFrontEnd::Impl {
@@ -218,7 +215,8 @@ void BreathSoundFrontEnd::Impl::on_features(const std::array<double, BreathSound
 }
 
 void BreathSoundFrontEnd::Impl::resume_after_gap(double gap_s) noexcept {
-  if (!(gap_s >= 0.0) || gap_s > kKeepRhythmGapS || tuned_period_s == 0.0) {
+  // A gap keeps the rhythm as long as a rhythm lost in noise would hold.
+  if (!(gap_s >= 0.0) || gap_s > periodicity.config().hold_s || tuned_period_s == 0.0) {
     reset();
     return;
   }

@@ -70,6 +70,7 @@ class EnvelopePeriodicity {
   // (>= 0); used to weight features when rendering one cycle per breath.
   double fundamental_weight(std::size_t f) const noexcept { return weights_[f]; }
   void reset() noexcept;
+  const Config& config() const noexcept { return config_; }
 
  private:
   double normalised(std::size_t f, std::size_t lag) const noexcept;
