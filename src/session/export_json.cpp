@@ -12,6 +12,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr double kMaxRateBpm = 60.0;
+
 json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 json opt(const std::optional<int>& v) { return v ? json(*v) : json(nullptr); }
 json finite_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
@@ -87,6 +89,13 @@ class Reader {
     if (field(o, where, key).is_null()) return std::nullopt;
     return number(o, where, key);
   }
+  // A pacer or guide rate: what the scoring divides breaths by, so it must be a breathing rate.
+  std::optional<double> opt_rate(const json& o, const std::string& where, const char* key) const {
+    const auto rate = opt_number(o, where, key);
+    if (rate && !(*rate > 0.0 && *rate <= kMaxRateBpm))
+      fail(where + "." + key, "expected a rate above 0 and up to 60 breaths/min, or null");
+    return rate;
+  }
   std::optional<int> opt_rating(const json& o, const std::string& where, const char* key) const {
     const json& v = field(o, where, key);
     if (v.is_null()) return std::nullopt;
@@ -128,7 +137,7 @@ SessionData parse_session(const Reader& in, const json& j, const std::string& at
   s.duration_s = in.number(j, at, "duration_s");
   const json& pacer = in.field(j, at, "pacer");
   const std::string pat = at + ".pacer";
-  s.pacer.rate_bpm = in.opt_number(pacer, pat, "rate_bpm");
+  s.pacer.rate_bpm = in.opt_rate(pacer, pat, "rate_bpm");
   s.pacer.ie_ratio = in.opt_number(pacer, pat, "ie_ratio");
   s.pacer.programme_step = in.text(pacer, pat, "programme_step");
   const json& metrics = in.field(j, at, "metrics");
@@ -163,7 +172,7 @@ SessionData parse_session(const Reader& in, const json& j, const std::string& at
     const std::string w = at + ".breaths[" + std::to_string(i) + "]";
     Breath b{in.number(breaths[i], w, "start_s"), in.number(breaths[i], w, "exhale_start_s"),
              in.number(breaths[i], w, "end_s"), in.opt_number(breaths[i], w, "depth").value_or(std::nan(""))};
-    if (format_version >= 2) b.guide_rate_bpm = in.opt_number(breaths[i], w, "guide_rate_bpm").value_or(std::nan(""));
+    if (format_version >= 2) b.guide_rate_bpm = in.opt_rate(breaths[i], w, "guide_rate_bpm").value_or(std::nan(""));
     if (!(b.start_s <= b.exhale_start_s && b.exhale_start_s <= b.end_s)) in.fail(w, "times out of order");
     data.breaths.push_back(b);
   }

@@ -168,6 +168,15 @@ TEST_CASE("malformed imports are rejected with the field named", "[session][expo
   doc["sessions"][0]["breaths"][3].erase("guide_rate_bpm");
   CHECK_THROWS_WITH(parse_json(doc.dump(), "g.json"),
                     Catch::Contains("sessions[0].breaths[3]: missing field 'guide_rate_bpm'"));
+  // Rates are what breaths are scored against: a breathing rate or nothing.
+  for (const double bad : {0.0, -6.0, 600.0}) {
+    doc = nlohmann::json::parse(good);
+    doc["sessions"][0]["breaths"][4]["guide_rate_bpm"] = bad;
+    CHECK_THROWS_WITH(parse_json(doc.dump(), "g.json"), Catch::Contains("sessions[0].breaths[4].guide_rate_bpm: expected a rate"));
+    doc = nlohmann::json::parse(good);
+    doc["sessions"][1]["pacer"]["rate_bpm"] = bad;
+    CHECK_THROWS_WITH(parse_json(doc.dump(), "p.json"), Catch::Contains("sessions[1].pacer.rate_bpm: expected a rate"));
+  }
 }
 
 TEST_CASE("a version 1 export, from before guide rates were kept per breath, still imports", "[session][export]") {
