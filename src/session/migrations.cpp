@@ -154,7 +154,17 @@ int migrate(Connection& connection) {
     if (connection.dialect() == Dialect::postgresql)  // one migrating workstation at a time
       connection.run_script("LOCK TABLE respira_schema IN EXCLUSIVE MODE");
     if (current_schema_version(connection) >= migration.version) continue;  // another one did it
-    connection.run_script(for_dialect(migration.script, connection.dialect()));
+    try {
+      connection.run_script(for_dialect(migration.script, connection.dialect()));
+    } catch (const StoreError& e) {
+      // A clinic's clinician roles may not alter the schema: say who can. The server's
+      // reason is kept to its first line (the rest quotes the migration's SQL).
+      const bool server = connection.dialect() == Dialect::postgresql;
+      const std::string reason(e.what());
+      throw StoreError(reason.substr(0, reason.find('\n')) + ". Upgrading the schema to version " +
+                       std::to_string(migration.version) + " (" + migration.why + ") failed and was undone" +
+                       (server ? "; run Respira once as the database owner role (docs/storage.md)" : ""));
+    }
     connection.run("INSERT INTO respira_schema (version, description, applied_at) VALUES (?, ?, ?)",
                    {std::int64_t{migration.version}, std::string(migration.why), utc_now_iso()});
     transaction.commit();

@@ -96,6 +96,12 @@ unset RESPIRA_DATABASE_URL
 # programme stays and breaths gain their guide rate column.
 psql_admin -d respira -c "DELETE FROM respira_schema WHERE version >= 2" \
   -c "ALTER TABLE breaths DROP COLUMN guide_rate_bpm" > /dev/null
+# A clinician's workstation upgraded first cannot alter the schema: it says who can.
+if "$RESPIRA" patient list --db "$CLINICIAN_URL" > /dev/null 2> "$T/upgrade.txt"; then
+  fail "a clinician role upgraded the schema"
+fi
+grep -Eq "lacks permission.*Upgrading the schema to version [0-9]+ .* failed and was undone; run Respira once as the database owner" \
+  "$T/upgrade.txt" || fail "clinician upgrade message: $(cat "$T/upgrade.txt")"
 "$RESPIRA" patient list --db "$OWNER_URL" > /dev/null || fail "owner could not migrate 1 -> 3"
 [[ $(psql_admin -d respira -tA -c "SELECT MAX(version) FROM respira_schema") == 3 ]] || fail "schema version after 1 -> 3"
 [[ $(psql_admin -d respira -tA -c "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'breaths' \
