@@ -18,7 +18,9 @@
 // few BIDMC breaths took the quick path (median latency 546 -> 524 ms at 0.2 with every
 // record's F1 unchanged; at 0.3 F1 0.9801 -> 0.9793).
 // Everything is relative, so polarity does not matter for timing and amplitude changes
-// are followed within a few breaths.
+// are followed within a few breaths. An inverted trace swaps which turns are called inhale
+// and exhale; the shape cannot say which way is up: inhalation is not reliably the shorter
+// phase (BIDMC impedance records: median rise/fall duration 0.68-2.72, half above 1).
 
 #include <cstddef>
 
