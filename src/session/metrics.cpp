@@ -32,7 +32,7 @@ SessionMetrics compute_metrics(const std::vector<Breath>& breaths, const PacerSe
         std::isfinite(b.guide_rate_bpm) ? std::optional<double>(b.guide_rate_bpm) : pacer.rate_bpm;
     if (!target) continue;
     guided_s += b.period_s();
-    if (within_target(60.0 / b.period_s(), *target)) in_target_s += b.period_s();
+    if (std::abs(60.0 / b.period_s() - *target) <= kTargetToleranceBpm) in_target_s += b.period_s();
   }
   if (!periods.empty()) metrics.median_rate_bpm = 60.0 / median(periods);
   if (!ratios.empty()) metrics.ie_ratio = median(ratios);

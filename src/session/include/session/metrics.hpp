@@ -10,7 +10,6 @@
 //    either.
 // Adherence to the pacer schedule belongs to the pacer module and is not guessed here.
 
-#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -19,10 +18,6 @@
 namespace respira::session {
 
 inline constexpr double kTargetToleranceBpm = 1.0;
-
-inline bool within_target(double rate_bpm, double target_bpm) {
-  return std::abs(rate_bpm - target_bpm) <= kTargetToleranceBpm;
-}
 
 SessionMetrics compute_metrics(const std::vector<Breath>& breaths, const PacerSettings& pacer,
                                std::optional<double> signal_quality, std::optional<double> adherence);
