@@ -89,11 +89,11 @@ class Reader {
     if (field(o, where, key).is_null()) return std::nullopt;
     return number(o, where, key);
   }
-  // A pacer or guide rate: what the scoring divides breaths by, so it must be a breathing rate.
+  // A pacer or guide rate: breaths are scored against it, so it must be a breathing rate.
   std::optional<double> opt_rate(const json& o, const std::string& where, const char* key) const {
     const auto rate = opt_number(o, where, key);
     if (rate && !(*rate > 0.0 && *rate <= kMaxRateBpm))
-      fail(where + "." + key, "expected a rate above 0 and up to 60 breaths/min, or null");
+      fail(where + "." + key, "expected a rate above 0 and up to " + format_number(kMaxRateBpm) + " breaths/min, or null");
     return rate;
   }
   std::optional<int> opt_rating(const json& o, const std::string& where, const char* key) const {
