@@ -9,6 +9,10 @@
 // direct measure of how periodic, hence how trustworthy, the signal is. It runs on a
 // further-decimated copy (~5 Hz) and updates every few seconds, so it costs almost
 // nothing next to the sample-by-sample path.
+// Until a whole segment is in, it estimates from what it has (from first_estimate_s on),
+// so the signal quality of a session's first half minute reflects the signal rather than
+// the wait; a line then counts only with two of its cycles in hand, since a shorter
+// window cannot tell a slow breath from drift.
 
 #include <cstddef>
 #include <vector>
@@ -28,6 +32,7 @@ class SpectralRateEstimator {
     double segment_s = 32.0;
     double hop_s = 8.0;
     std::size_t segments = 3;  // periodograms averaged (75 % overlap: the last 48 s)
+    double first_estimate_s = 16.0;  // partial segments are analysed from this much signal on
   };
 
   explicit SpectralRateEstimator(const Config& config);
@@ -47,10 +52,12 @@ class SpectralRateEstimator {
   double rate_hz_;
   std::size_t segment_length_;
   std::size_t hop_length_;
+  std::size_t first_length_;
   RealFft fft_;
   std::vector<float> history_;  // ring of the last segment_length_ samples
   std::size_t head_ = 0, filled_ = 0, since_estimate_ = 0;
   std::vector<float> window_, segment_, power_;
+  std::vector<float> partial_window_;  // Hann over the samples a partial segment has
   std::vector<float> periodograms_;  // segments x bins, a ring
   std::size_t next_periodogram_ = 0, periodogram_count_ = 0;
   double rate_bpm_;
