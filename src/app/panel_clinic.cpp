@@ -129,7 +129,7 @@ void ClinicPanel::draw_table(UiContext& c) {
       if (row.stage) ImGui::Text("%zu of %zu", *row.stage + 1, row.stage_count);
       else ImGui::TextColored(p.muted.vec4(), "none");
       ImGui::TableNextColumn();
-      if (row.last_session) ImGui::TextUnformatted(session::to_iso(*row.last_session).substr(0, 10).c_str());
+      if (row.last_session) ImGui::TextUnformatted(session::local_time_text(*row.last_session, "%Y-%m-%d").c_str());
       else ImGui::TextColored(p.muted.vec4(), "none yet");
       ImGui::TableNextColumn();
       ImGui::Text("%d", row.sessions_last_7_days);

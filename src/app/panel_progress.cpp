@@ -66,7 +66,7 @@ void draw_clinical_card(const session::PatientProgress& progress, const Palette&
     any = true;
     ImGui::PushStyleColor(ImGuiCol_Text, p.warn.vec4());
     ImGui::TextWrapped("\xE2\x96\xB2 Flare-up %s: %s",  // ▲
-                       session::to_iso(progress.history[f->session_index].start).substr(0, 10).c_str(),
+                       session::local_time_text(progress.history[f->session_index].start, "%Y-%m-%d").c_str(),
                        session::flare_up_description(progress, *f).c_str());
     ImGui::PopStyleColor();
   }
@@ -79,7 +79,7 @@ void draw_clinical_card(const session::PatientProgress& progress, const Palette&
   for (std::size_t i : progress.recent_notes) {
     const session::SessionOutcome& o = progress.history[i];
     const bool flare_up = i < r.sessions.size() && r.sessions[i].flare_up;
-    ImGui::TextWrapped("%s%s  %s", session::to_iso(o.start).substr(0, 10).c_str(),
+    ImGui::TextWrapped("%s%s  %s", session::local_time_text(o.start, "%Y-%m-%d").c_str(),
                        flare_up ? "  \xE2\x96\xB2 flare-up" : "", o.note.c_str());
   }
 }
@@ -124,8 +124,9 @@ void ProgressPanel::Draw(UiContext& c) {
   const std::string who = patient.empty() ? "everyone"
                           : progress && !progress->display_name.empty() ? progress->display_name + " (" + patient + ")"
                                                                           : patient;
-  ImGui::TextColored(p.muted.vec4(), "%s  |  %zu sessions  |  %s%s", who.c_str(), sessions.size(),
-                     c.repository->describe().c_str(), loader_.busy() ? "  |  reading..." : "");
+  ImGui::TextColored(p.muted.vec4(), "%s  |  %zu session%s  |  %s%s", who.c_str(), sessions.size(),
+                     sessions.size() == 1 ? "" : "s", c.repository->describe().c_str(),
+                     loader_.busy() ? "  |  reading..." : "");
   ImGui::SameLine();
   if (ImGui::SmallButton("All patients (F6)")) c.screen = Screen::clinic;
   if (failed) ImGui::TextColored(p.warn.vec4(), "%s", error_.c_str());
@@ -162,8 +163,16 @@ void ProgressPanel::Draw(UiContext& c) {
     if (s.metrics.adherence) adherence.push_back({x, *s.metrics.adherence * 10.0});
   }
   if (changes > 0) {
-    ImGui::TextColored(p.inhale.vec4(), "Tension changes by %+.1f points per session on average (%d rated sessions).",
-                       sum_change / changes, changes);
+    // The change within a session (after - before), which is what a practice is for.
+    const double mean_change = sum_change / changes;
+    const char* plural = changes == 1 ? "" : "s";
+    if (std::abs(mean_change) < 0.05) {
+      ImGui::TextColored(p.inhale.vec4(), "Tension after practice: the same as before, on average over %d rated session%s.",
+                         changes, plural);
+    } else {
+      ImGui::TextColored(p.inhale.vec4(), "Tension after practice: %.1f points %s than before, on average over %d rated session%s.",
+                         std::abs(mean_change), mean_change < 0 ? "lower" : "higher", changes, plural);
+    }
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
@@ -199,7 +208,9 @@ void ProgressPanel::Draw(UiContext& c) {
       ImGui::TableNextColumn();
       ImGui::Text("%zu", i + 1);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(s.started_at.substr(0, 16).c_str());
+      const auto started = session::parse_iso(s.started_at);
+      ImGui::TextUnformatted(started ? session::local_time_text(*started, "%Y-%m-%d %H:%M").c_str()
+                                     : s.started_at.c_str());
       ImGui::TableNextColumn();
       ImGui::Text("%.1f", s.duration_s / 60.0);
       ImGui::TableNextColumn();
