@@ -74,8 +74,9 @@ void ClinicPanel::Draw(UiContext& c) {
   }
   std::size_t flagged = 0;
   for (const auto& row : rows_) flagged += row.flagged() ? 1 : 0;
-  ImGui::TextColored(p.muted.vec4(), "%zu patients  |  %zu with a flag up  |  %s%s", rows_.size(), flagged,
-                     c.repository->describe().c_str(), loader_.busy() ? "  |  reading..." : "");
+  ImGui::TextColored(p.muted.vec4(), "%zu patient%s  |  %zu with a flag up  |  %s%s", rows_.size(),
+                     rows_.size() == 1 ? "" : "s", flagged, c.repository->describe().c_str(),
+                     loader_.busy() ? "  |  reading..." : "");
   ImGui::SameLine();
   if (ImGui::SmallButton("Refresh") && !loader_.busy()) start_loading(c);
   if (!error_.empty()) ImGui::TextColored(p.warn.vec4(), "%s", error_.c_str());
