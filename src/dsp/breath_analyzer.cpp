@@ -93,7 +93,9 @@ struct BreathAnalyzer::Impl {
         light_smoother(smoothing(c)),
         ripple({rate_hz}),
         detector({rate_hz, c.min_rate_bpm, c.max_rate_bpm}),
-        rhythm({c.min_rate_bpm, c.max_rate_bpm}),
+        rhythm({.min_rate_bpm = c.min_rate_bpm,
+                .max_rate_bpm = c.max_rate_bpm,
+                .swing_is_depth = c.kind != SignalKind::audio}),
         spectrum({rate_hz, c.min_rate_bpm, c.max_rate_bpm}),
         baseline_alpha(1.0 - std::exp(-1.0 / (6.0 * rate_hz))),
         slope_alpha(1.0 - std::exp(-1.0 / (0.3 * rate_hz))) {
@@ -239,7 +241,8 @@ void BreathAnalyzer::Impl::analyse(float x, double sample_s, double now_s) noexc
     const double typical = detector.typical_excursion();
     const BreathEvent event{extremum.time_s,
                             extremum.is_peak ? BreathEventType::exhale : BreathEventType::inhale,
-                            now_s, typical > 0 ? extremum.excursion / typical : 1.0};
+                            now_s,
+                            sound ? kNoValue : typical > 0 ? extremum.excursion / typical : 1.0};
     if (events.size() < events.capacity()) {
       events.push_back(event);
     } else {
@@ -250,8 +253,10 @@ void BreathAnalyzer::Impl::analyse(float x, double sample_s, double now_s) noexc
   }
   update_phase(y, now_s);
   baseline += baseline_alpha * (y - baseline);
+  // Breath sounds already come out as a unit cycle; scaling it by a swing learned while the
+  // cycle was still starting up drew the first breaths as clipped square waves.
   const double half_swing = 0.5 * detector.typical_excursion();
-  const double normalised = half_swing > 0 ? (y - baseline) / half_swing : 0.0;
+  const double normalised = sound ? y : half_swing > 0 ? (y - baseline) / half_swing : 0.0;
   emit_waveform(std::clamp(normalised, -1.5, 1.5), now_s);
 }
 

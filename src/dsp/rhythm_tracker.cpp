@@ -45,7 +45,9 @@ void RhythmTracker::on_extremum(const Extremum& e) noexcept {
   }
   const double typical_rise = rises_.median();
   rises_.push(e.excursion);
-  if (!std::isnan(typical_rise) && typical_rise > 0) {
+  if (!config_.swing_is_depth) {
+    depth_ = kNoValue;
+  } else if (!std::isnan(typical_rise) && typical_rise > 0) {
     depth_ = e.excursion / typical_rise;
     if (rises_.size() >= 4 && depth_ >= config_.sigh_depth) ++sigh_count_;
   } else {

@@ -474,3 +474,34 @@ TEST_CASE("breath sound: the analyzer times each turn at the quiet moment betwee
     }
   }
 }
+
+TEST_CASE("breath sound: no depth is claimed, and the trace is the rendered unit cycle from its start", "[dsp][breath_sound]") {
+  // Sound loudness says how noisy a breath was, not how deep: depth stays unknown (before,
+  // every breath reported the rendered oscillator's swing, ~1.0, and a start-up swing as a
+  // sigh). The displayed trace was scaled by a swing learned during start-up, so the first
+  // breaths were drawn as square waves clipped at +-1.5.
+  using respira::dsp::BreathAnalyzer;
+  BreathSounds s;
+  s.bpm = 12.0;
+  s.seconds = 60.0;
+  const auto audio = synthesise(s);
+  BreathAnalyzer analyzer({.sample_rate_hz = s.rate_hz, .kind = respira::dsp::SignalKind::audio});
+  std::size_t events = 0;
+  float lowest = 0.0f, highest = 0.0f;
+  for (std::size_t start = 0; start < audio.size(); start += 800) {
+    const auto out = analyzer.process({audio.data() + start, std::min<std::size_t>(800, audio.size() - start)});
+    for (const auto& e : out.events) {
+      CHECK(std::isnan(e.amplitude));
+      ++events;
+    }
+    for (const float v : out.waveform) {
+      lowest = std::min(lowest, v);
+      highest = std::max(highest, v);
+    }
+  }
+  CHECK(events >= 2 * 6);  // 12/min for the 30-40 s after warm-up, two turns a breath
+  CHECK(std::isnan(analyzer.state().depth));
+  CHECK(analyzer.state().sigh_count == 0);
+  CHECK(highest == Approx(1.0).margin(0.2));
+  CHECK(lowest == Approx(-1.0).margin(0.2));
+}

@@ -31,6 +31,9 @@ class RhythmTracker {
     double sigh_depth = 2.0;          // x typical depth
     double apnea_min_s = 10.0;
     double apnea_interval_factor = 2.0;
+    // False when the trace's swing is not the breath's depth (breath sounds): depth stays
+    // unknown and no sighs are counted.
+    bool swing_is_depth = true;
   };
 
   explicit RhythmTracker(const Config& config) noexcept : config_(config) {}

@@ -21,7 +21,9 @@ struct BreathEvent {
   double time_s = 0.0;     // input time of the trough / peak itself
   BreathEventType type = BreathEventType::exhale;
   double emitted_s = 0.0;  // input time at which the detector emitted it (latency = emitted - time)
-  double amplitude = 0.0;  // peak-to-trough excursion relative to the running depth (1 = typical)
+  // Peak-to-trough excursion relative to the running depth (1 = typical); NaN from breath
+  // sounds, whose loudness says how noisy a breath was, not how deep.
+  double amplitude = 0.0;
 };
 
 // Everything the live consumers (UI, session recorder, status line) read after a block.
@@ -36,7 +38,7 @@ struct BreathState {
   double inhale_s = kNoValue;       // last breath's inhale / exhale durations
   double exhale_s = kNoValue;
   double ie_ratio = kNoValue;       // inhale : exhale as a single number (inhale / exhale)
-  double depth = kNoValue;          // last breath's depth relative to the running median (1 = typical)
+  double depth = kNoValue;          // last breath's depth relative to the running median (1 = typical); NaN from sounds
   double interval_sd_s = kNoValue;  // variability over recent breaths
   double interval_cv = kNoValue;
   double regularity = kNoValue;     // 0..1, 1 = metronomic
