@@ -67,7 +67,7 @@ void ReviewPanel::Draw(UiContext& c) const {
 
   {
     const double high = std::ceil(max_value(log.rate_bpm, 16.0) / 4.0) * 4.0;
-    Chart chart("Breathing rate  (breaths/min)", cell, 0.0, duration, 0.0, high, p);
+    Chart chart("Breathing rate  (breaths/min; blue: the guide)", cell, 0.0, duration, 0.0, high, p);
     chart.line(log.target_rate_bpm, p.inhale.u32(0.9f), 2.0f);
     chart.line(log.rate_bpm, p.measured.u32(), 2.0f);
     if (log.rate_bpm.empty()) chart.note("waiting for the first breaths");
@@ -77,7 +77,7 @@ void ReviewPanel::Draw(UiContext& c) const {
     std::vector<TimedValue> target;
     for (const auto& r : log.target_rate_bpm) target.push_back({r.t, 60.0 / r.value});
     const double high = std::ceil(std::max(max_value(log.breath_interval_s, 10.0), max_value(target, 0.0)) / 4.0) * 4.0;
-    Chart chart("Breath by breath  (seconds per breath)", cell, 0.0, duration, 0.0, high, p);
+    Chart chart("Breath by breath  (seconds per breath; blue: the guide)", cell, 0.0, duration, 0.0, high, p);
     chart.line(target, p.inhale.u32(0.6f), 1.5f);
     chart.dots(log.breath_interval_s, p.measured.u32(), 3.5f);
     if (log.breath_interval_s.empty()) chart.note("no complete breaths yet");
