@@ -135,7 +135,7 @@ json progress_json(const PatientProgress& p) {
 
   doc["adherence"] = {{"median", optional_number(p.median_adherence)},
                       {"recent_median", optional_number(p.recent_median_adherence)},
-                      {"recent_sessions", kRecentAdherenceSessions}};
+                      {"recent_sessions", p.recent_adherence_sessions}};
   const ProgressReport& r = p.report;
   doc["trends"] = {{"pre_tension", trend_json(r.pre_tension)},
                    {"relief", trend_json(r.relief)},

@@ -67,6 +67,7 @@ PatientProgress assess_progress(const Patient& patient, std::vector<SessionOutco
     p.median_adherence = median_of(adherence);
     const std::size_t k = std::min(kRecentAdherenceSessions, adherence.size());
     p.recent_median_adherence = median_of(std::span{adherence}.last(k));
+    p.recent_adherence_sessions = k;
   }
   for (std::size_t i = p.history.size(); i-- > 0 && p.recent_notes.size() < kRecentNotes;)
     if (!p.history[i].note.empty()) p.recent_notes.push_back(i);
@@ -124,9 +125,13 @@ std::string progress_text(const PatientProgress& p) {
     out += "\nProgramme: none set (respira programme set --patient " + p.patient_id + " --default)\n";
   }
 
-  if (p.median_adherence)
-    out += printf_text("\nAdherence: median %.2f overall, %.2f over the last %zu sessions\n",
-                       *p.median_adherence, *p.recent_median_adherence, kRecentAdherenceSessions);
+  if (p.median_adherence) {
+    const std::size_t n = p.recent_adherence_sessions;
+    out += n < kRecentAdherenceSessions
+               ? printf_text("\nAdherence: median %.2f over %zu session%s\n", *p.median_adherence, n, n == 1 ? "" : "s")
+               : printf_text("\nAdherence: median %.2f overall, %.2f over the last %zu sessions\n",
+                             *p.median_adherence, *p.recent_median_adherence, n);
+  }
 
   const ProgressReport& r = p.report;
   out += printf_text("\nTrends (Theil-Sen slope per week, %.0f%% CI; first -> last = medians of 3 sessions):\n",

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "session/progress.hpp"
+#include "session/progress_export.hpp"
+#include "session/progress_summary.hpp"
 
 using namespace respira::session;
 using std::chrono::days;
@@ -245,4 +247,27 @@ TEST_CASE("flare-up flags line up with the sessions", "[progress][flare]") {
   const std::vector<bool> flags = report.flare_up_flags();
   CHECK(flags == std::vector<bool>{false, false, false, false, false, true, false, true});
   CHECK(analyse_progress(std::vector<SessionOutcome>{}).sessions.empty());
+}
+
+TEST_CASE("adherence is summarised over the sessions there are, not a fixed five", "[progress][adherence]") {
+  const sys_seconds start{days{20000}};
+  std::vector<SessionOutcome> history;
+  for (int i = 0; i < 7; ++i) {
+    SessionOutcome o;
+    o.start = start + days{i};
+    o.adherence = 0.1 * (i + 1);  // 0.1 .. 0.7
+    history.push_back(o);
+  }
+  Patient patient;
+  patient.id = "P-ADHERE";
+  const auto one = assess_progress(patient, {history.front()}, std::nullopt, start + days{1});
+  CHECK(one.recent_adherence_sessions == 1);
+  CHECK(progress_text(one).find("Adherence: median 0.10 over 1 session\n") != std::string::npos);
+  const auto all = assess_progress(patient, history, std::nullopt, start + days{8});
+  CHECK(all.recent_adherence_sessions == 5);
+  // Overall median of 0.1..0.7 is 0.4; the last five (0.3..0.7) have 0.5.
+  CHECK(progress_text(all).find("Adherence: median 0.40 overall, 0.50 over the last 5 sessions\n") !=
+        std::string::npos);
+  CHECK(progress_json(all)["adherence"]["recent_sessions"] == 5);
+  CHECK(progress_json(one)["adherence"]["recent_sessions"] == 1);
 }

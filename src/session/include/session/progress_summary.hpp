@@ -27,6 +27,7 @@ struct PatientProgress {
   std::optional<TodaysSession> today;    // with a programme
   std::optional<double> median_adherence;         // all sessions
   std::optional<double> recent_median_adherence;  // last kRecentAdherenceSessions with a value
+  std::size_t recent_adherence_sessions = 0;      // how many that is (fewer early on)
   std::vector<std::size_t> recent_notes;  // indices into history, newest first, up to kRecentNotes
 };
 
