@@ -243,8 +243,9 @@ void show(const SessionOptions& o) {
   std::printf("tension         %s -> %s\n", value_or_dash(s.pre_tension).c_str(), value_or_dash(s.post_tension).c_str());
   for (const auto& r : s.regions)
     std::printf("  %-13s %s -> %s\n", r.region.c_str(), value_or_dash(r.before).c_str(), value_or_dash(r.after).c_str());
-  std::printf("flare-up        %s\nwaveform        %zu samples in %zu runs, %zu gaps\n", s.flare_up ? "yes" : "no",
-              data->waveform_sample_count(), data->waveform.size(), data->gaps.size());
+  const std::size_t runs = data->waveform.size(), gaps = data->gaps.size();
+  std::printf("flare-up        %s\nwaveform        %zu samples in %zu run%s, %zu gap%s\n", s.flare_up ? "yes" : "no",
+              data->waveform_sample_count(), runs, runs == 1 ? "" : "s", gaps, gaps == 1 ? "" : "s");
   if (!s.notes.empty()) std::printf("notes           %s\n", s.notes.c_str());
 }
 
