@@ -18,7 +18,10 @@
 // only on a clear line). A zero-lag model instead of a filter (a Fourier linear
 // combiner at the tracked rate whose peaks are announced as they pass, ~0 latency)
 // matched annotator 1 at mean F1 0.84 with one harmonic and slow adaptation, 0.69-0.76
-// with two: breaths are too irregular for a periodic model to time them. Events are
+// with two: breaths are too irregular for a periodic model to time them. The filter's
+// damping was swept too (2026-11-25): Q 0.85/1.0/1.2 at two harmonics gave 481/452/412 ms
+// at F1 0.974/0.966/0.948; Q 0.85 at 1.7 harmonics, Q 1.0 at 1.4-1.6 or Q 0.5-0.6 at
+// 2.4-2.8: F1 0.971-0.979 at 496-546 ms. Butterworth at two harmonics stays. Events are
 // time-stamped at the
 // smoothed extremum minus the known filter delays and emitted when confirmed.
 //
