@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 
+#include "progress_format.hpp"
 #include "session/exports.hpp"
 #include "session/progress_export.hpp"
 
@@ -152,7 +153,7 @@ std::string to_html(const Patient& patient, const std::vector<SessionData>& sess
                      escape_html(name) + "</title><style>" + kStyle + "</style></head><body>\n";
   html += "<h1>Breathing practice report: " + escape_html(name) + "</h1>\n<p class=\"muted\">Patient " + escape_html(patient.id);
   if (!sessions.empty())
-    html += " &middot; " + std::to_string(sessions.size()) + " sessions from " +
+    html += " &middot; " + progress_format::count_of(static_cast<long long>(sessions.size()), "session") + " from " +
             escape_html(sessions.front().session.started_at.substr(0, 10)) + " to " +
             escape_html(sessions.back().session.started_at.substr(0, 10));
   html += "</p>\n";

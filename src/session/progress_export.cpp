@@ -11,6 +11,7 @@ namespace respira::session {
 
 namespace {
 
+using progress_format::count_of;
 using progress_format::day_of;
 using progress_format::printf_text;
 
@@ -271,8 +272,8 @@ std::string progress_html_section(const PatientProgress& p) {
     html += "<tr><td>" + escape_html(region.region) + " (points)</td>" +
             fmt_trend_cell(region.pre_tension) + printf_text("<td>%zu</td></tr>\n", region.pre_tension.n);
   html += "</table>\n";
-  html += printf_text("<p>Home: %d sessions, %.0f min. Clinic: %d sessions, %.0f min.</p>\n",
-                      r.home.sessions, r.home.minutes, r.clinic.sessions, r.clinic.minutes);
+  html += "<p>Home: " + count_of(r.home.sessions, "session") + printf_text(", %.0f min. ", r.home.minutes) +
+          "Clinic: " + count_of(r.clinic.sessions, "session") + printf_text(", %.0f min.</p>\n", r.clinic.minutes);
   if (!p.recent_notes.empty()) {
     html += "<h3>Recent notes</h3>\n<ul>\n";
     for (std::size_t i : p.recent_notes)

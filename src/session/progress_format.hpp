@@ -18,6 +18,11 @@ std::string printf_text(const char* pattern, Values... values) {
   return text;
 }
 
+// "1 session", "3 sessions": a count with its noun (nouns here take a plain -s).
+inline std::string count_of(long long n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 // "2026-01-05"
 inline std::string day_of(std::chrono::sys_seconds time) { return to_iso(time).substr(0, 10); }
 

@@ -371,6 +371,10 @@ TEST_CASE("HTML report escapes text and draws one point per rating", "[session][
   CHECK(chart.find("y1=\"43.3\" y2=\"43.3\"") != std::string::npos);
   const std::string pseudo = to_html(bundle.patients.front(), bundle.sessions, true);
   CHECK(pseudo.find("DROP TABLE") == std::string::npos);
+  // Counts read as English: two sessions, then one.
+  CHECK(html.find(" 2 sessions from ") != std::string::npos);
+  const std::string one = to_html(bundle.patients.front(), {bundle.sessions.front()});
+  CHECK(one.find(" 1 session from ") != std::string::npos);
 }
 
 TEST_CASE("exports are atomic: failures leave existing files as they were", "[session][export]") {
