@@ -184,7 +184,8 @@ void LivePanel::draw_metrics(UiContext& c, ImVec2 size) {
 
   std::snprintf(value, sizeof value, std::isfinite(breath.depth) ? "%.2f" : "--", breath.depth);
   const bool from_sound = snapshot && snapshot->source.signal_kind == dsp::SignalKind::audio;
-  metric(c, "Depth", value, std::isfinite(breath.depth) ? "x usual" : "", from_sound ? "not measured from breath sounds" : "1.00 = your typical breath",
+  metric(c, "Depth", value, std::isfinite(breath.depth) ? "x usual" : "",
+         from_sound ? "not measured from breath sounds" : "1.00 = your typical breath",
          std::isfinite(breath.depth) ? static_cast<float>(breath.depth / 2.0) : -1.0f, p.measured.u32(0.8f));
 
   const double adherence = trainer.adherence();

@@ -24,9 +24,9 @@
 // 2.4-2.8: F1 0.971-0.979 at 496-546 ms. Butterworth at two harmonics stays. Per record,
 // three harmonics keep F1 on 17 of 26 records at 20-160 ms less latency and lose it on the
 // noisy ones (13-15, 19, 23, 26; down to 0.75): even an oracle picking the smoothing per
-// record would give a median of 489 ms, so gating lighter smoothing on noise is worth ~35 ms. Events are
-// time-stamped at the
-// smoothed extremum minus the known filter delays and emitted when confirmed.
+// record would give a median of 489 ms, so gating lighter smoothing on noise is worth ~35 ms.
+// Events are time-stamped at the smoothed extremum minus the known filter delays and
+// emitted when confirmed.
 //
 // Artefacts are rejected by construction rather than by a classifier: on a belt, coughs
 // and speech are faster than the smoothing and a posture shift is a step the relative

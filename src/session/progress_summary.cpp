@@ -11,6 +11,7 @@ namespace respira::session {
 
 namespace {
 
+using progress_format::count_of;
 using progress_format::day_of;
 using progress_format::printf_text;
 
@@ -97,8 +98,8 @@ std::string progress_text(const PatientProgress& p) {
   if (p.history.empty()) {
     out += "  no finished sessions yet\n";
   } else {
-    out += printf_text("  %zu session%s from %s to %s\n", p.history.size(), p.history.size() == 1 ? "" : "s",
-                       day_of(p.history.front().start).c_str(), day_of(p.history.back().start).c_str());
+    out += "  " + count_of(static_cast<long long>(p.history.size()), "session") + " from " +
+           day_of(p.history.front().start) + " to " + day_of(p.history.back().start) + "\n";
   }
 
   if (p.programme && p.state && p.today) {
@@ -128,7 +129,8 @@ std::string progress_text(const PatientProgress& p) {
   if (p.median_adherence) {
     const std::size_t n = p.recent_adherence_sessions;
     out += n < kRecentAdherenceSessions
-               ? printf_text("\nAdherence: median %.2f over %zu session%s\n", *p.median_adherence, n, n == 1 ? "" : "s")
+               ? printf_text("\nAdherence: median %.2f over ", *p.median_adherence) +
+                     count_of(static_cast<long long>(n), "session") + "\n"
                : printf_text("\nAdherence: median %.2f overall, %.2f over the last %zu sessions\n",
                              *p.median_adherence, *p.recent_median_adherence, n);
   }
