@@ -20,7 +20,9 @@ trap cleanup EXIT
 pulse_start "$T"
 pulse_play "$WAV"
 sleep 2
-"$RESPIRA" live --source mic --duration 40 --rates-csv "$T/rates.csv" --events-csv "$T/events.csv" \
+# A wall-clock bound well above the 40 s of input: if the stream never resumes, the test
+# fails at once with respira's own messages (printed below) instead of a silent ctest timeout.
+timeout 120 "$RESPIRA" live --source mic --duration 40 --rates-csv "$T/rates.csv" --events-csv "$T/events.csv" \
   > "$T/live.txt" 2> "$T/live.err" &
 LIVE=$!
 sleep 20
@@ -33,6 +35,7 @@ wait $LIVE || status=$?
 LIVE=
 grep -v "^Expression" "$T/live.err" || true   # PortAudio's own ALSA diagnostics dropped
 tail -n 1 "$T/live.txt"
+[ $status -ne 124 ] || { echo "FAIL: respira live still running after 120 s (input never reached 40 s)"; exit 1; }
 [ $status -eq 0 ] || { echo "FAIL: respira live exited with $status"; exit 1; }
 
 /usr/bin/python3 - "$T/live.txt" "$T/live.err" "$T/rates.csv" "$T/events.csv" <<'PY'
