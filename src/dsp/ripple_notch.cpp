@@ -32,7 +32,7 @@ double RippleNotch::process(double x) noexcept {
   float decimated;
   if (decimator_.push(static_cast<float>(x), decimated)) {
     history_[head_] = decimated;
-    head_ = (head_ + 1) % segment_length_;
+    if (++head_ == segment_length_) head_ = 0;
     filled_ = std::min(filled_ + 1, segment_length_);
     if (filled_ == segment_length_ && ++since_estimate_ >= hop_length_) {
       since_estimate_ = 0;

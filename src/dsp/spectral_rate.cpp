@@ -35,7 +35,7 @@ bool SpectralRateEstimator::push(float x) noexcept {
   float y;
   if (!decimator_.push(x, y)) return false;
   history_[head_] = y;
-  head_ = (head_ + 1) % segment_length_;
+  if (++head_ == segment_length_) head_ = 0;
   filled_ = std::min(filled_ + 1, segment_length_);
   if (++since_estimate_ < hop_length_ || filled_ < first_length_) return false;
   since_estimate_ = 0;

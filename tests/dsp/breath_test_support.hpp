@@ -19,10 +19,12 @@ struct Run {
 };
 
 // Feeds the signal one second at a time, like `respira analyze`.
-inline Run analyse(std::span<const float> signal, double rate_hz, SignalKind kind = SignalKind::belt) {
+inline Run analyse(std::span<const float> signal, double rate_hz, SignalKind kind = SignalKind::belt,
+                   bool forecast_turns = true) {
   AnalyzerConfig config;
   config.sample_rate_hz = rate_hz;
   config.kind = kind;
+  config.forecast_turns = forecast_turns;
   config.max_block_samples = static_cast<std::size_t>(std::ceil(rate_hz)) + 2;
   BreathAnalyzer analyzer(config);
   Run run;

@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <span>
 
 namespace respira::dsp {
 
@@ -36,6 +38,27 @@ class Decimator {
     sum_ = 0.0;
     count_ = 0;
     return true;
+  }
+
+  // The same over a block: calls on_output(out, i) for each output sample that block[i]
+  // completes. Non-finite samples (dropouts) are left out of the averages. The running sum
+  // stays in a register here; push() per sample keeps it in memory around the caller's work.
+  template <typename OnOutput>
+  void process(std::span<const float> block, OnOutput&& on_output) {
+    double sum = sum_;
+    std::uint32_t count = count_;
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      const float x = block[i];
+      if (!std::isfinite(x)) continue;
+      sum += x;
+      if (++count < factor_) continue;
+      const auto out = static_cast<float>(sum / factor_);
+      sum = 0.0;
+      count = 0;
+      on_output(out, i);
+    }
+    sum_ = sum;
+    count_ = count;
   }
 
   void reset() noexcept {

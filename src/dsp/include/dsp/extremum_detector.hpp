@@ -72,16 +72,18 @@ class ExtremumDetector {
 
   // As of the last sample pushed (read several times per sample, so computed once).
   double typical_excursion() const noexcept { return typical_excursion_; }
-  double typical_interval_s() const noexcept;  // NaN until two peaks were seen
+  double typical_interval_s() const noexcept { return typical_interval_s_; }  // NaN until two peaks
   bool seeking_peak() const noexcept { return seeking_peak_; }
   // The extremum currently being tracked (not yet confirmed).
   double candidate_value() const noexcept { return candidate_value_; }
   double candidate_time_s() const noexcept { return candidate_time_s_; }
+  double reference_value() const noexcept { return reference_value_; }  // the opposite extremum
+  // Recent intervals vary by less than regular_cv.
+  bool regular() const noexcept { return regular_; }
 
  private:
   double compute_typical_excursion() const noexcept;
   bool accept(double time_s, double excursion) const noexcept;
-  bool regular() const noexcept;
   void confirm(Extremum& out) noexcept;
 
   Config config_;
@@ -96,6 +98,7 @@ class ExtremumDetector {
   double last_peak_s_ = -1e300, last_trough_s_ = -1e300;
   Ring<8> excursions_;
   Ring<8> intervals_;
+  bool regular_ = false;
   double median_excursion_ = 0.0;
   double last_excursion_ = 0.0;
   double long_term_excursion_ = 0.0;  // slow per-breath average, for the silence floor
