@@ -139,8 +139,8 @@ bool TurnForecast::forecast(double time_s, double now_s, const Context& context,
 bool TurnForecast::on_confirmed(double time_s, bool is_peak, double typical_interval_s) noexcept {
   if (!pending_) return false;
   pending_ = false;
-  const double reach = config_.same_turn_fraction * (std::isnan(typical_interval_s) ? 3.0 : typical_interval_s);
-  const bool same = pending_is_peak_ == is_peak && std::abs(time_s - pending_s_) < reach;
+  const bool same = pending_is_peak_ == is_peak &&
+                    std::abs(time_s - pending_s_) < config_.same_turn_fraction * typical_interval_s;
   const int kind = kind_of(pending_is_peak_);
   score(kind, same ? pending_raw_s_ - time_s : kUnconfirmedMissS);
   return same && pending_announced_;

@@ -107,7 +107,7 @@ TEST_CASE("steady breathing from 3 to 40 breaths/min: every breath, exact rate",
   CHECK(score.fp == 0);
   // Turns are timed on the smoothed trace (what matches human marks best on BIDMC),
   // which moves the turns of these lopsided breaths by up to ~4 % of a breath.
-  const auto confirmed = analyse(signal.samples, shape.rate_hz, SignalKind::belt, false);
+  const auto confirmed = analyse(signal.samples, shape.rate_hz, SignalKind::belt, /*forecast_turns=*/false);
   const auto confirmed_found = times_of(confirmed.events, BreathEventType::exhale);
   CHECK(max_timing_error(after(confirmed_found, settle - 0.5, end + 0.5), truth) <
         std::max(0.15, 0.04 * 60.0 / bpm));
