@@ -14,8 +14,14 @@ int kind_of(bool is_peak) { return is_peak ? 1 : 0; }
 constexpr std::size_t kMinFitSamples = 5;
 // A forecast whose turn the detector never confirmed counts as a miss this large.
 constexpr double kUnconfirmedMissS = 10.0;
-// The learned offset is removed once this many forecasts were scored.
+// The learned miss is removed once this many forecasts were scored (see score()), and
+// modelled by its reach once this many were confirmed...
 constexpr std::size_t kOffsetAfter = 3;
+constexpr std::size_t kModelAfter = 4;
+// ...and their reaches spread by at least 10 ms (SD); steeper than 0.9 s per s of reach would
+// say the turn barely moves as the forecast reaches further, which no smooth top does.
+constexpr double kMinReachVariance = 1e-4;
+constexpr double kMaxGrowth = 0.9;
 
 }  // namespace
 
@@ -32,16 +38,41 @@ void TurnForecast::restart() noexcept {
   pending_ = false;
 }
 
-// Trust and offset change only when a forecast is scored.
+// What the next forecasts expect to miss by, and whether they are trusted, change only when
+// a forecast is scored. The miss grows with how far ahead the parabola was extrapolated (its
+// vertex overshoots a rounded top more the further it reaches, as tan x / x does), so it is
+// modelled as offset + growth x reach, fitted to the recent forecasts by least squares; the
+// median alone serves until that line can be fitted.
 void TurnForecast::score(int kind, double miss_s) noexcept {
   Ring<8>& misses = misses_[kind];
+  Ring<8>& reaches = reaches_[kind];
   misses.push(miss_s);
+  reaches.push(pending_reach_s_);
   ++scored_[kind];
   offset_s_[kind] = misses.size() >= kOffsetAfter ? misses.median() : 0.0;
-  const double centre = misses.median();
+  growth_[kind] = 0.0;
+  double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  bool all_confirmed = true;
+  for (std::size_t i = 0; i < misses.size(); ++i) {
+    const double x = reaches.newest(i), y = misses.newest(i);
+    all_confirmed = all_confirmed && y < kUnconfirmedMissS;
+    n += 1;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+  }
+  const double spread = sxx - sx * sx / n;  // n x the variance of the reaches
+  const bool modelled = all_confirmed && misses.size() >= kModelAfter && spread > n * kMinReachVariance;
+  if (modelled) {
+    growth_[kind] = std::clamp((sxy - sx * sy / n) / spread, 0.0, kMaxGrowth);
+    offset_s_[kind] = (sy - growth_[kind] * sx) / n;
+  }
   trusted_[kind] = scored_[kind] >= config_.trust_after;
-  for (std::size_t i = 0; i < misses.size() && trusted_[kind]; ++i)
-    trusted_[kind] = std::abs(misses.newest(i) - centre) <= config_.trust_tolerance_s;
+  for (std::size_t i = 0; i < misses.size() && trusted_[kind]; ++i) {
+    const double expected = modelled ? offset_s_[kind] + growth_[kind] * reaches.newest(i) : misses.median();
+    trusted_[kind] = std::abs(misses.newest(i) - expected) <= config_.trust_tolerance_s;
+  }
 }
 
 // Sums of x, x age and x age^2 over the last window_ samples (age 0 = the newest): summed
@@ -113,36 +144,48 @@ bool TurnForecast::forecast(double time_s, double now_s, const Context& context,
   const double slope = b_row_[0] * z0 + b_row_[1] * z1 + b_row_[2] * z2;
   const double bend = -(c_row_[0] * z0 + c_row_[1] * z1 + c_row_[2] * z2);
   if (!(bend >= min_bend_per_swing_ * typical)) return false;
-  // Its vertex lies slope / (2 bend) after the newest sample; announced (less the learned
-  // offset) once that is lead_s_ in the past.
+  // Its vertex lies reach = slope / (2 bend) after the newest sample; the turn, less the
+  // expected miss offset + growth x reach, is announced once it is lead_s_ in the past:
+  // newest + (1 - growth) reach - offset <= now - lead, compared without dividing.
   const int kind = kind_of(context.seeking_peak);
-  if (slope > 2.0 * bend * (now_s - lead_s_ + offset_s_[kind] - newest_s_)) return false;
-  const double raw_s = newest_s_ + slope / (2.0 * bend);
-  const double turn_s = raw_s - offset_s_[kind];
+  if ((1.0 - growth_[kind]) * slope > 2.0 * bend * (now_s - lead_s_ + offset_s_[kind] - newest_s_))
+    return false;
+  const double reach_s = slope / (2.0 * bend);
+  const double raw_s = newest_s_ + reach_s;
+  const double turn_s = raw_s - offset_s_[kind] - growth_[kind] * reach_s;
   if (turn_s < time_s - reach_s_) return false;
   if (turn_s - last_forecast_s_[kind] < min_gap_s_) return false;
   if (turn_s <= context.last_event_s) return false;
   last_forecast_s_[kind] = turn_s;
+  // Depth: the swing up to the parabola's height at the turn, scaled by how that compared
+  // with the confirmed swing of recent turns (the newest sample falls short of the top, an
+  // extrapolated parabola overshoots it), so announced and confirmed turns read alike.
+  const double u = turn_s - newest_s_;
+  const double height = a_row_[0] * z0 + a_row_[1] * z1 + a_row_[2] * z2 + slope * u - bend * u * u;
+  pending_swing_ = height - sign * context.reference_value;
   pending_ = true;
   pending_is_peak_ = context.seeking_peak;
   pending_raw_s_ = raw_s;
+  pending_reach_s_ = reach_s;
   pending_s_ = turn_s;
   pending_announced_ = trusted_[kind];
   if (!pending_announced_) return false;
-  // Depth: the swing up to the vertex's height (~3 % over a sine's top), not the newest
-  // sample's (~6 % short of it), so that announced and confirmed turns read alike.
-  const double height = a_row_[0] * z0 + a_row_[1] * z1 + a_row_[2] * z2 + slope * slope / (4.0 * bend);
-  out = {turn_s, context.seeking_peak, (height - sign * context.reference_value) / typical};
+  out = {turn_s, context.seeking_peak, pending_swing_ * depth_scale_[kind] / typical};
   return true;
 }
 
-bool TurnForecast::on_confirmed(double time_s, bool is_peak, double typical_interval_s) noexcept {
+bool TurnForecast::on_confirmed(double time_s, bool is_peak, double typical_interval_s,
+                                double excursion) noexcept {
   if (!pending_) return false;
   pending_ = false;
   const bool same = pending_is_peak_ == is_peak &&
                     std::abs(time_s - pending_s_) < config_.same_turn_fraction * typical_interval_s;
   const int kind = kind_of(pending_is_peak_);
   score(kind, same ? pending_raw_s_ - time_s : kUnconfirmedMissS);
+  if (same && pending_swing_ > 0) {
+    depth_ratios_[kind].push(excursion / pending_swing_);
+    depth_scale_[kind] = depth_ratios_[kind].median();
+  }
   return same && pending_announced_;
 }
 

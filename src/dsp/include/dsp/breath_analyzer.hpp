@@ -24,8 +24,8 @@ struct AnalyzerConfig {
   // full, but outputs beyond the buffers are dropped and counted (dropped_outputs()).
   std::size_t max_block_samples = 65536;
   // Belts: announce a turn when the smoothed trace is forecast to have turned, once such
-  // forecasts have proved accurate on this signal (TurnForecast; ~0.2 s sooner on BIDMC).
-  // false: only turns the detector has confirmed (placed by it alone, ~0.2 s later).
+  // forecasts have proved accurate on this signal (TurnForecast; ~0.25 s sooner on BIDMC).
+  // false: only turns the detector has confirmed (placed by it alone, ~0.25 s later).
   bool forecast_turns = true;
 };
 

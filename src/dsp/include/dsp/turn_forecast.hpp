@@ -9,23 +9,23 @@
 // fitted to its last stretch puts the vertex ahead of the trace's own delay. Whether that
 // works depends on the person and the sensor (clipped or flat tops, irregular breaths), so
 // each forecast is scored against the turn the detector confirms later, and announcing is
-// earned: the last few forecasts of that kind of turn must all have landed within
-// `trust_tolerance_s` of the confirmed turns (after their median offset, which is learned
-// and removed: fitted arcs overshoot asymmetric breaths systematically). Until then, or
-// after one misses, forecasts are still made and scored, but the confirmed turn is
-// announced as before. A forecast turn is announced only once it lies in the past, so an
-// event never claims a time after its emission.
-// BIDMC (annotator 1, exhale): median latency 522 -> 308 ms (per-record medians), emitted
-// 568 -> 360 ms after annotator 1's mark (median), mean F1 0.9801 -> 0.9795 (one breath
-// lost on records 06, 10, 23, two on 26; gained on 12, 20, 25); noisy records (05, 11,
-// 13-15, 19) keep confirmed turns. Measured alongside (2026-11-25): the trust tolerance
-// trades the two, 0.15 / 0.17 / 0.2 / 0.25 s giving F1 0.9803 / 0.9800 / 0.9795 / 0.9792 at
-// 447 / 370 / 288 / 245 ms (pooled); a tolerance in fractions of a breath did worse (0.05 /
-// 0.07: 0.9792 at 407 ms / 0.9780 at 248 ms); announcing 0.04 of a breath in the past
-// instead of 0.03: 0.9793 at 277 ms; also requiring the lighter trace to have turned (by 0-5 %
-// of a swing): 0.9793-0.9795 at 301-391 ms; vertices only ahead of the trace: 0.9797 at
-// 302 ms. Without the learned offset and the trust (every forecast announced): F1 0.969 at
-// 250 ms, clipped record 05 falling to 0.88.
+// earned: the last 8 forecasts of that kind of turn must all have landed within
+// `trust_tolerance_s` of the confirmed turns, after removing the miss expected of them
+// (learned: offset + growth x how far ahead the vertex was extrapolated; arcs overshoot
+// rounded tops more the further they reach). Until then, or after one misses, forecasts are
+// still made and scored, but the confirmed turn is announced as before. A forecast turn is
+// announced only once it lies in the past, so an event never claims a time after its emission.
+// BIDMC (annotator 1, exhale), 2026-11-25: median latency 522 -> 338 ms over per-record
+// medians, 524 -> 259 ms over all events; emitted 568 -> 344 ms after annotator 1's mark;
+// mean F1 0.9801 -> 0.9801. Noisy and clipped records (05, 11, 13-15, 19) keep confirmed
+// turns. The tolerance trades the two: 0.15 / 0.17 / 0.2 s give F1 0.9801 / 0.9799 / 0.9794
+// at 259 / 238 / 225 ms (all events). With the median miss alone (no growth with reach) the
+// same tolerances gave 0.9803 / 0.9800 / 0.9795 at 447 / 370 / 288 ms; tolerances in fractions
+// of a breath did worse (0.05 / 0.07: 0.9792 at 407 / 0.9780 at 248 ms); checking only the
+// newest 4 or 6 forecasts: 0.9780 at 241 / 0.9794 at 264 ms (at 0.2 s); also requiring the
+// lighter trace to have turned, or vertices only ahead of the trace: no F1 gained. Without the
+// learned miss and the trust (every forecast announced): F1 0.969 at 250 ms, clipped record 05
+// falling to 0.88.
 
 #include <algorithm>
 #include <cstddef>
@@ -49,7 +49,7 @@ class TurnForecast {
     double min_bend_fraction = 0.3;
     double same_turn_fraction = 0.5;   // a confirmed turn this close (x interval) is the forecast one
     double min_gap_fraction = 0.4;     // between forecasts of the same kind, x interval
-    double trust_tolerance_s = 0.2;    // see above
+    double trust_tolerance_s = 0.15;    // see above
     std::size_t trust_after = 4;       // forecasts scored before any is announced
   };
 
@@ -66,7 +66,7 @@ class TurnForecast {
   struct Turn {
     double time_s = 0.0;
     bool is_peak = false;
-    double swing = 0.0;  // from the opposite turn to the forecast vertex, x typical excursion
+    double swing = 0.0;  // from the opposite turn, x typical excursion (its depth)
   };
 
   explicit TurnForecast(const Config& config);
@@ -89,9 +89,9 @@ class TurnForecast {
     if (swing < config_.min_swing_fraction * context.typical_excursion) return false;
     return forecast(time_s, now_s, context, sums_follow, out);
   }
-  // The detector confirmed a turn at time_s: scores the pending forecast against it.
-  // Returns true when that turn was already announced.
-  bool on_confirmed(double time_s, bool is_peak, double typical_interval_s) noexcept;
+  // The detector confirmed a turn at time_s, `excursion` from the opposite one: scores the
+  // pending forecast against it. Returns true when that turn was already announced.
+  bool on_confirmed(double time_s, bool is_peak, double typical_interval_s, double excursion) noexcept;
   // After a gap in the input: the trace restarts, what was learned stays.
   void restart() noexcept;
 
@@ -134,15 +134,21 @@ class TurnForecast {
   double sum0_ = 0.0, sum1_ = 0.0, sum2_ = 0.0;
   double a_row_[3] = {}, b_row_[3] = {}, c_row_[3] = {};
   // Per kind of turn (0 trough, 1 peak):
-  Ring<8> misses_[2];  // forecast - confirmed turn (s)
+  Ring<8> misses_[2];   // raw forecast - confirmed turn (s)
+  Ring<8> reaches_[2];  // how far ahead of the trace each of those vertices lay (s)
   std::size_t scored_[2] = {0, 0};
-  double offset_s_[2] = {0.0, 0.0};  // the misses' median, removed from forecasts
+  double offset_s_[2] = {0.0, 0.0};  // expected miss: offset + growth x reach (see score())
+  double growth_[2] = {0.0, 0.0};
+  Ring<8> depth_ratios_[2];  // confirmed swing / forecast swing
+  double depth_scale_[2] = {1.0, 1.0};  // their median
   bool trusted_[2] = {false, false};
   double last_forecast_s_[2] = {-1e300, -1e300};
   bool pending_ = false;  // a forecast waits for its confirmed turn
   bool pending_announced_ = false;
   bool pending_is_peak_ = false;
-  double pending_raw_s_ = 0.0;  // before the offset was removed
+  double pending_raw_s_ = 0.0;  // before the expected miss was removed
+  double pending_reach_s_ = 0.0;
+  double pending_swing_ = 0.0;  // to the forecast turn, in signal units
   double pending_s_ = 0.0;
 };
 
