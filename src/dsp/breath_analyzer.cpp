@@ -137,7 +137,7 @@ struct BreathAnalyzer::Impl {
   void centre_turn(Extremum& extremum) const noexcept;
   void time_turn(Extremum& extremum) noexcept;
   void time_sound_turn(Extremum& extremum, double now_s) noexcept;
-  void emit_event(const BreathEvent& event) noexcept;
+  void announce_turn(double time_s, bool is_peak, double now_s, double amplitude) noexcept;
   void emit_waveform(double value, double now_s) noexcept;
   void finish_block(double now_s) noexcept;
 
@@ -255,10 +255,7 @@ void BreathAnalyzer::Impl::analyse(float x, double sample_s, double now_s) noexc
                                .regular = detector.regular(),
                                .last_event_s = last_event_s},
                               early)) {
-    emit_event({early.time_s, early.is_peak ? BreathEventType::exhale : BreathEventType::inhale,
-                now_s, early.swing});
-    phase = early.is_peak ? BreathPhase::exhale : BreathPhase::inhale;
-    phase_start_s = early.time_s;
+    announce_turn(early.time_s, early.is_peak, now_s, early.swing);
   }
   Extremum extremum;
   if (detector.push(smoothed_s, y, light, extremum)) {
@@ -271,11 +268,8 @@ void BreathAnalyzer::Impl::analyse(float x, double sample_s, double now_s) noexc
         forecast.on_confirmed(extremum.time_s, extremum.is_peak, detector.typical_interval_s(), extremum.excursion);
     if (!announced) {
       const double typical = detector.typical_excursion();
-      emit_event({extremum.time_s,
-                  extremum.is_peak ? BreathEventType::exhale : BreathEventType::inhale, now_s,
-                  sound ? kNoValue : typical > 0 ? extremum.excursion / typical : 1.0});
-      phase = extremum.is_peak ? BreathPhase::exhale : BreathPhase::inhale;
-      phase_start_s = extremum.time_s;
+      announce_turn(extremum.time_s, extremum.is_peak, now_s,
+                    sound ? kNoValue : typical > 0 ? extremum.excursion / typical : 1.0);
     }
   }
   update_phase(y, now_s);
@@ -385,13 +379,17 @@ void BreathAnalyzer::Impl::update_phase(double y, double now_s) noexcept {
   }
 }
 
-// Events leave in time order: a turn confirmed at or before one already announced (a
-// forecast the detector then placed elsewhere) is that same turn, announced once.
-void BreathAnalyzer::Impl::emit_event(const BreathEvent& event) noexcept {
-  if (event.time_s <= last_event_s) return;
+// A turn, forecast or confirmed, starts the next phase and leaves as an event. Events leave
+// in time order: a turn confirmed at or before one already announced (a forecast the
+// detector then placed elsewhere) is that same turn, announced once.
+void BreathAnalyzer::Impl::announce_turn(double time_s, bool is_peak, double now_s,
+                                         double amplitude) noexcept {
+  phase = is_peak ? BreathPhase::exhale : BreathPhase::inhale;
+  phase_start_s = time_s;
+  if (time_s <= last_event_s) return;
   if (events.size() < events.capacity()) {
-    events.push_back(event);
-    last_event_s = event.time_s;
+    events.push_back({time_s, is_peak ? BreathEventType::exhale : BreathEventType::inhale, now_s, amplitude});
+    last_event_s = time_s;
   } else {
     ++dropped;
   }

@@ -49,7 +49,8 @@ void TurnForecast::score(int kind, double miss_s) noexcept {
   misses.push(miss_s);
   reaches.push(pending_reach_s_);
   ++scored_[kind];
-  offset_s_[kind] = misses.size() >= kOffsetAfter ? misses.median() : 0.0;
+  const double median = misses.median();
+  offset_s_[kind] = misses.size() >= kOffsetAfter ? median : 0.0;
   growth_[kind] = 0.0;
   double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
   bool all_confirmed = true;
@@ -70,7 +71,7 @@ void TurnForecast::score(int kind, double miss_s) noexcept {
   }
   trusted_[kind] = scored_[kind] >= config_.trust_after;
   for (std::size_t i = 0; i < misses.size() && trusted_[kind]; ++i) {
-    const double expected = modelled ? offset_s_[kind] + growth_[kind] * reaches.newest(i) : misses.median();
+    const double expected = modelled ? offset_s_[kind] + growth_[kind] * reaches.newest(i) : median;
     trusted_[kind] = std::abs(misses.newest(i) - expected) <= config_.trust_tolerance_s;
   }
 }
