@@ -37,14 +37,19 @@ def latencies(ev, kind):
     with open(ev) as f:
         return [float(r['emitted_s']) - float(r['time_s']) for r in csv.DictReader(f) if r['type'] == kind]
 
+def annotator_marks(sig, rec, column):
+    # BIDMC breath marks (1-based sample numbers at 125 Hz) of annotator column+1, in seconds.
+    import csv
+    with open(sig.parent / f'bidmc_{rec}_Breaths.csv') as f:
+        return sorted((float(r[column]) - 1) / 125.0 for r in list(csv.reader(f))[1:]
+                      if len(r) > column and r[column].strip() not in ('', 'nan', 'NaN'))
+
 def after_marks(ev, sig, rec):
     # emitted_s - annotator 1's mark for each matched exhale (the scoring rule's matching:
     # mark by mark, the nearest unused event within 0.5 s): how soon after the turn a person
     # marked, rather than after our own time stamp, the event reaches a listener.
     import csv
-    with open(sig.parent / f'bidmc_{rec}_Breaths.csv') as f:
-        marks = sorted((float(r[0]) - 1) / 125.0 for r in list(csv.reader(f))[1:]
-                       if r and r[0].strip() not in ('', 'nan', 'NaN'))
+    marks = annotator_marks(sig, rec, 0)
     with open(ev) as f:
         events = sorted((float(r['time_s']), float(r['emitted_s'])) for r in csv.DictReader(f) if r['type'] == 'exhale')
     used, out = set(), []
@@ -59,10 +64,7 @@ def after_marks(ev, sig, rec):
 def annotator_2(sig, rec, duration):
     # BIDMC's second annotator written out like a detector's output (its rate uses the
     # same 32 s rule, without latency), so the same scoring gives a human yardstick.
-    import csv
-    with open(sig.parent / f'bidmc_{rec}_Breaths.csv') as f:
-        marks = sorted((float(r[1]) - 1) / 125.0 for r in list(csv.reader(f))[1:]
-                       if len(r) > 1 and r[1].strip() not in ('', 'nan', 'NaN'))
+    marks = annotator_marks(sig, rec, 1)
     ev, rt = work / f'bidmc_{rec}_ann2_events.csv', work / f'bidmc_{rec}_ann2_rates.csv'
     ev.write_text('time_s,type\n' + ''.join(f'{t:.3f},exhale\n' for t in marks))
     lines = ['time_s,rate_bpm']
